@@ -1,0 +1,28 @@
+"""Page guards: who may open a page at all. What they see inside is decided by `access`."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+
+from nghedan.people.access import is_administrator, is_signed_in, is_staff_member
+
+
+def _guard(check):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not is_signed_in(request.user):
+                return redirect_to_login(request.get_full_path())
+            if not check(request.user):
+                raise PermissionDenied("Bạn không có quyền mở trang này / You may not open this page")
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+signed_in_required = _guard(lambda user: True)
+staff_required = _guard(is_staff_member)
+administrator_required = _guard(is_administrator)

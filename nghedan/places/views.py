@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def lookup(request):
+    return render(request, "places/lookup.html", {})

@@ -1,0 +1,209 @@
+"""Settings for Nghe Dân: one file, every knob an NGHEDAN_* environment variable.
+
+docs/operator-guide.md lists each variable. A bad value stops start-up with a message
+that names the variable and the expected form.
+"""
+
+from pathlib import Path
+
+from django.utils.translation import gettext_lazy as _
+
+from nghedan.lib.environ import (
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_required,
+    env_str,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env_str("NGHEDAN_VAR_DIR", str(BASE_DIR / "var")))
+
+DEBUG = env_bool("NGHEDAN_DEBUG", False)
+# Development may run on a generated key; production must set its own.
+SECRET_KEY = env_required(
+    "NGHEDAN_SECRET_KEY",
+    unless=DEBUG,
+    default="dev-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz-nghedan",
+    expected="một chuỗi ngẫu nhiên dài ít nhất 50 ký tự (bắt buộc khi NGHEDAN_DEBUG=false)",
+)
+if len(SECRET_KEY) < 50:
+    from nghedan.lib.environ import SettingError
+
+    raise SettingError("NGHEDAN_SECRET_KEY", "…", "một chuỗi ngẫu nhiên dài ít nhất 50 ký tự")
+
+ALLOWED_HOSTS = env_list("NGHEDAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env_list("NGHEDAN_CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000"])
+SITE_URL = env_str("NGHEDAN_SITE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "nghedan.places",
+    "nghedan.people",
+    "nghedan.audit",
+    "nghedan.shell",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "nghedan.urls"
+WSGI_APPLICATION = "nghedan.wsgi.application"
+ASGI_APPLICATION = "nghedan.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "nghedan" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "nghedan.shell.navigation.navigation",
+            ],
+        },
+    },
+]
+
+_database = env_database("NGHEDAN_DATABASE_URL", "sqlite:///var/nghedan.sqlite3", BASE_DIR)
+if _database.engine.endswith("sqlite3"):
+    Path(_database.name).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": _database.engine,
+            "NAME": _database.name,
+            "OPTIONS": {
+                # WAL lets readers work while one writer writes; the pragmas are set per connection.
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+                ),
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": _database.engine,
+            "NAME": _database.name,
+            "USER": _database.user,
+            "PASSWORD": _database.password,
+            "HOST": _database.host,
+            "PORT": _database.port,
+            "CONN_MAX_AGE": env_int("NGHEDAN_DB_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": True,
+        }
+    }
+
+AUTH_USER_MODEL = "people.User"
+LOGIN_URL = "people:sign_in"
+LOGIN_REDIRECT_URL = "shell:dashboard"
+LOGOUT_REDIRECT_URL = "shell:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+     "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Failed sign-ins: after this many within the window, the account and address wait.
+SIGN_IN_MAX_FAILURES = env_int("NGHEDAN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
+SIGN_IN_LOCK_MINUTES = env_int("NGHEDAN_SIGN_IN_LOCK_MINUTES", 15, minimum=1)
+
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "nghedan" / "locale"]
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_I18N = True
+USE_TZ = True
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        # Compressed copies for the web server; no manifest, so tests need no collectstatic.
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
+MEDIA_ROOT = VAR_DIR / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+EMAIL_BACKEND = env_choice(
+    "NGHEDAN_EMAIL_BACKEND",
+    "console",
+    ("console", "smtp", "locmem", "file"),
+)
+EMAIL_BACKEND = f"django.core.mail.backends.{EMAIL_BACKEND}.EmailBackend"
+EMAIL_HOST = env_str("NGHEDAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("NGHEDAN_EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("NGHEDAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env_str("NGHEDAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("NGHEDAN_EMAIL_TLS", False)
+EMAIL_FILE_PATH = VAR_DIR / "mail"
+DEFAULT_FROM_EMAIL = env_str("NGHEDAN_EMAIL_FROM", "Nghe Dân <no-reply@nghedan.local>")
+
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if env_choice("NGHEDAN_TASKS", "database", ("database", "immediate")) == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+# A task still marked running this long after it started lost its worker; the sweep re-enqueues it.
+TASK_LOST_AFTER_MINUTES = env_int("NGHEDAN_TASK_LOST_AFTER_MINUTES", 30, minimum=1)
+
+# The audit chain is keyed so that someone who can write the database cannot re-forge it.
+AUDIT_KEY = env_str("NGHEDAN_AUDIT_KEY", "") or SECRET_KEY
+
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+HTTPS = env_bool("NGHEDAN_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("NGHEDAN_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env_int("NGHEDAN_SESSION_HOURS", 12, minimum=1) * 3600
+X_FRAME_OPTIONS = "DENY"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("NGHEDAN_LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

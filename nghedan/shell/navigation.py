@@ -1,0 +1,32 @@
+"""The menu each person sees, by role. Later apps add their entries here."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from nghedan.people.access import is_administrator, is_signed_in, is_staff_member
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+
+
+def menu_for(user) -> list[NavItem]:
+    items = [NavItem(_("Trang chủ"), reverse("shell:home"))]
+    if not is_signed_in(user):
+        return items
+    if is_staff_member(user):
+        items.append(NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
+    items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
+    if is_administrator(user):
+        items.append(NavItem(_("Tổ chức"), reverse("people:organizations")))
+        items.append(NavItem(_("Người dùng"), reverse("people:people")))
+    items.append(NavItem(_("Tài khoản"), reverse("people:account")))
+    return items
+
+
+def navigation(request):
+    return {"menu": menu_for(request.user)}

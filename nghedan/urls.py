@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from nghedan.api import api
+
+urlpatterns = [
+    path("", include("nghedan.shell.urls")),
+    path("", include("nghedan.people.urls")),
+    path("places/", include("nghedan.places.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+handler403 = "nghedan.shell.views.forbidden"
+handler404 = "nghedan.shell.views.not_found"
