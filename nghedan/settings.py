@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nghedan.people",
     "nghedan.audit",
     "nghedan.shell",
+    "nghedan.api",
 ]
 
 MIDDLEWARE = [

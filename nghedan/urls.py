@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from nghedan.api import api
+from nghedan.api.main import api
 
 urlpatterns = [
     path("", include("nghedan.shell.urls")),
