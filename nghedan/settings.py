@@ -1,42 +1,34 @@
 """Settings for Nghe Dân: one file, every knob an NGHEDAN_* environment variable.
 
-docs/operator-guide.md lists each variable. A bad value stops start-up with a message
-that names the variable and the expected form.
+docs/operator-guide.md lists each variable. Every one is read through `env` below; a bad
+value stops start-up with a message that names the variable and the expected form (all bad
+values at once, by `env.done()` at the end of this file).
 """
 
+import os
 from pathlib import Path
+from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from nghedan.lib.environ import (
-    env_bool,
-    env_choice,
-    env_database,
-    env_int,
-    env_list,
-    env_required,
-    env_str,
-)
+from nghedan.lib.environ import LOG_LEVELS, Environment
+
+env = Environment()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("NGHEDAN_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR = env.path("NGHEDAN_VAR_DIR", BASE_DIR / "var", BASE_DIR)
 
-DEBUG = env_bool("NGHEDAN_DEBUG", False)
-# Development may run on a generated key; production must set its own.
-SECRET_KEY = env_required(
+DEBUG = env.boolean("NGHEDAN_DEBUG", False)
+# Development may run on a fixed key; production must set its own (or a file holding it).
+SECRET_KEY = env.secret(
     "NGHEDAN_SECRET_KEY",
-    unless=DEBUG,
+    required=not DEBUG,
     default="dev-only-insecure-key-0123456789abcdefghijklmnopqrstuvwxyz-nghedan",
-    expected="một chuỗi ngẫu nhiên dài ít nhất 50 ký tự (bắt buộc khi NGHEDAN_DEBUG=false)",
 )
-if len(SECRET_KEY) < 50:
-    from nghedan.lib.environ import SettingError
 
-    raise SettingError("NGHEDAN_SECRET_KEY", "…", "một chuỗi ngẫu nhiên dài ít nhất 50 ký tự")
-
-ALLOWED_HOSTS = env_list("NGHEDAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
-CSRF_TRUSTED_ORIGINS = env_list("NGHEDAN_CSRF_TRUSTED_ORIGINS", ["http://127.0.0.1:8000"])
-SITE_URL = env_str("NGHEDAN_SITE_URL", "http://127.0.0.1:8000")
+ALLOWED_HOSTS = env.hosts("NGHEDAN_ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+SITE_URL = env.url("NGHEDAN_SITE_URL", "http://127.0.0.1:8000")
+CSRF_TRUSTED_ORIGINS = env.origins("NGHEDAN_CSRF_TRUSTED_ORIGINS", [SITE_URL])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -89,8 +81,11 @@ TEMPLATES = [
     },
 ]
 
-_database = env_database("NGHEDAN_DATABASE_URL", "sqlite:///var/nghedan.sqlite3", BASE_DIR)
-if _database.engine.endswith("sqlite3"):
+_database = env.database(
+    "NGHEDAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'nghedan.sqlite3'}", BASE_DIR
+)
+DATABASES: dict[str, dict[str, Any]]
+if _database.is_sqlite:
     Path(_database.name).parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
@@ -115,8 +110,9 @@ else:
             "PASSWORD": _database.password,
             "HOST": _database.host,
             "PORT": _database.port,
-            "CONN_MAX_AGE": env_int("NGHEDAN_DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": env.integer("NGHEDAN_DB_CONN_MAX_AGE", 60),
             "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": _database.options,
         }
     }
 
@@ -132,8 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Failed sign-ins: after this many within the window, the account and address wait.
-SIGN_IN_MAX_FAILURES = env_int("NGHEDAN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
-SIGN_IN_LOCK_MINUTES = env_int("NGHEDAN_SIGN_IN_LOCK_MINUTES", 15, minimum=1)
+SIGN_IN_MAX_FAILURES = env.integer("NGHEDAN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
+SIGN_IN_LOCK_MINUTES = env.integer("NGHEDAN_SIGN_IN_LOCK_MINUTES", 15, minimum=1)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -155,56 +151,78 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
 MEDIA_ROOT = VAR_DIR / "media"
+# The cache lives in the database so every web process shares rate-limit counters.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "nghedan_cache",
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-EMAIL_BACKEND = env_choice(
-    "NGHEDAN_EMAIL_BACKEND",
-    "console",
-    ("console", "smtp", "locmem", "file"),
+_email_backend = env.choice(
+    "NGHEDAN_EMAIL_BACKEND", "console", ("console", "smtp", "locmem", "file")
 )
-EMAIL_BACKEND = f"django.core.mail.backends.{EMAIL_BACKEND}.EmailBackend"
-EMAIL_HOST = env_str("NGHEDAN_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("NGHEDAN_EMAIL_PORT", 25, minimum=1)
-EMAIL_HOST_USER = env_str("NGHEDAN_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = env_str("NGHEDAN_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("NGHEDAN_EMAIL_TLS", False)
+EMAIL_BACKEND = f"django.core.mail.backends.{_email_backend}.EmailBackend"
+EMAIL_HOST = env.string("NGHEDAN_EMAIL_HOST", "localhost")
+EMAIL_PORT = env.integer("NGHEDAN_EMAIL_PORT", 25, minimum=1, maximum=65535)
+EMAIL_HOST_USER = env.string("NGHEDAN_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = env.string("NGHEDAN_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env.boolean("NGHEDAN_EMAIL_TLS", False)
 EMAIL_FILE_PATH = VAR_DIR / "mail"
-DEFAULT_FROM_EMAIL = env_str("NGHEDAN_EMAIL_FROM", "Nghe Dân <no-reply@nghedan.local>")
+DEFAULT_FROM_EMAIL = env.string("NGHEDAN_EMAIL_FROM", "Nghe Dân <no-reply@nghedan.local>")
 
 TASKS = {
     "default": {
         "BACKEND": (
             "django_tasks.backends.immediate.ImmediateBackend"
-            if env_choice("NGHEDAN_TASKS", "database", ("database", "immediate")) == "immediate"
+            if env.choice("NGHEDAN_TASKS", "database", ("database", "immediate")) == "immediate"
             else "django_tasks_db.DatabaseBackend"
         ),
         "QUEUES": ["default"],
     }
 }
 # A task still marked running this long after it started lost its worker; the sweep re-enqueues it.
-TASK_LOST_AFTER_MINUTES = env_int("NGHEDAN_TASK_LOST_AFTER_MINUTES", 30, minimum=1)
+TASK_LOST_AFTER_MINUTES = env.integer("NGHEDAN_TASK_LOST_AFTER_MINUTES", 30, minimum=1)
+# A POST's Idempotency-Key (and the answer stored for a retry) is kept this long.
+IDEMPOTENCY_HOURS = env.integer("NGHEDAN_IDEMPOTENCY_HOURS", 24, minimum=1)
+
+# `manage.py serve`: web processes (each with threads) and background workers beside them.
+_cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+WEB_WORKERS = env.integer("NGHEDAN_WEB_WORKERS", min(2 * _cores + 1, 8), minimum=1)
+WEB_THREADS = env.integer("NGHEDAN_WEB_THREADS", 4, minimum=1)
+TASK_WORKERS = env.integer("NGHEDAN_TASK_WORKERS", 1)
 
 # The audit chain is keyed so that someone who can write the database cannot re-forge it.
-AUDIT_KEY = env_str("NGHEDAN_AUDIT_KEY", "") or SECRET_KEY
+# Kept and backed up with the data: a new key cannot verify entries sealed with the old one.
+AUDIT_KEY = env.secret("NGHEDAN_AUDIT_KEY", required=False, default=SECRET_KEY)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-HTTPS = env_bool("NGHEDAN_HTTPS", not DEBUG)
+HTTPS = env.boolean("NGHEDAN_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
+# A load balancer's health probe speaks plain HTTP to the web process.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env_int("NGHEDAN_HSTS_SECONDS", 31536000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = env.integer("NGHEDAN_HSTS_SECONDS", 31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env_int("NGHEDAN_SESSION_HOURS", 12, minimum=1) * 3600
+SESSION_COOKIE_AGE = env.integer("NGHEDAN_SESSION_HOURS", 12, minimum=1) * 3600
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("NGHEDAN_LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env.choice("NGHEDAN_LOG_LEVEL", "INFO", LOG_LEVELS, upper=True),
+    },
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Keep last: stops start-up, naming every NGHEDAN_* variable whose value was bad.
+env.done()

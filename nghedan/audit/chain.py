@@ -93,11 +93,15 @@ def verify(entries: Iterator[AuditEntry] | None = None) -> list[Break]:
                 else Break(entry.seq, "số thứ tự lặp lại (mục chèn thêm?)")
             )
         if entry.previous_digest != previous:
-            breaks.append(Break(entry.seq, "không nối với mục trước (chèn, xóa hoặc sửa mục trước)"))
+            breaks.append(
+                Break(entry.seq, "không nối với mục trước (chèn, xóa hoặc sửa mục trước)")
+            )
         if not hmac.compare_digest(seal(entry), entry.digest):
             breaks.append(Break(entry.seq, "nội dung đã bị sửa sau khi ghi"))
         expected_seq, previous = entry.seq + 1, entry.digest
     head = AuditHead.objects.filter(pk=1).first()
     if head and (head.seq != expected_seq - 1 or head.digest != previous):
-        breaks.append(Break(expected_seq - 1, "đầu chuỗi không khớp: các mục cuối đã bị xóa hoặc thêm"))
+        breaks.append(
+            Break(expected_seq - 1, "đầu chuỗi không khớp: các mục cuối đã bị xóa hoặc thêm")
+        )
     return breaks

@@ -53,7 +53,9 @@ class AuditEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
-            raise AuditImmutable("Nhật ký kiểm toán chỉ được ghi thêm. / The audit log is append-only.")
+            raise AuditImmutable(
+                "Nhật ký kiểm toán chỉ được ghi thêm. / The audit log is append-only."
+            )
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -65,3 +67,6 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"#{self.seq}"

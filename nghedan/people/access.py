@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nghedan.people.models import Membership, Organization, Role, User
+from nghedan.people.models import Membership, Organization, Role, SupervisionLink, User
 
 WORKING_ROLES = frozenset(
     {Role.RECEPTION, Role.HANDLER, Role.SUPERVISOR, Role.LEADER, Role.ANALYST}
@@ -86,7 +86,9 @@ def visible_organizations(user: User | AnonymousUser) -> QuerySet[Organization]:
     )
 
 
-def get_organization_for_user(user: User | AnonymousUser, pk: int, write: bool = False) -> Organization:
+def get_organization_for_user(
+    user: User | AnonymousUser, pk: int, write: bool = False
+) -> Organization:
     """The organization if the user may see it (404 otherwise) and, with write, change it (403)."""
     organization = visible_organizations(user).filter(pk=pk).first()
     if organization is None:
@@ -109,13 +111,27 @@ def people_for_user(user: User | AnonymousUser) -> QuerySet[User]:
     ).distinct()
 
 
+def may_change_person(user: User | AnonymousUser, person: User) -> bool:
+    """Another person's account (e-mail, active state) only when the user administers every
+    organization they belong to: a ward administrator must not take over a city officer who
+    also works in the ward, and an e-mail change is one password reset away from that."""
+    if person.is_superuser and not user.is_superuser:
+        return False
+    return not person.memberships.exclude(
+        organization__in=administered_organizations(user)
+    ).exists()
+
+
 def get_person_for_user(user: User | AnonymousUser, pk: int, write: bool = False) -> User:
-    """Another person's account: only for whoever administers one of their organizations."""
+    """Another person's account: seen by whoever administers one of their organizations,
+    changed only by whoever administers all of them."""
     person = people_for_user(user).filter(pk=pk).first()
     if person is None:
         raise Http404("Không tìm thấy người dùng / Person not found")
-    if write and person.is_superuser and not user.is_superuser:
-        raise PermissionDenied("Không thể sửa tài khoản quản trị hệ thống / Cannot edit a superuser")
+    if write and not may_change_person(user, person):
+        raise PermissionDenied(
+            "Người này còn thuộc tổ chức bạn không quản trị / They also belong elsewhere"
+        )
     return person
 
 
@@ -128,3 +144,15 @@ def get_membership_for_user(user: User | AnonymousUser, pk: int) -> Membership:
     if membership is None:
         raise Http404("Không tìm thấy vai trò / Membership not found")
     return membership
+
+
+def get_supervision_link_for_user(user: User | AnonymousUser, pk: int) -> SupervisionLink:
+    """Whoever administers the supervisor decides what it follows."""
+    link = (
+        SupervisionLink.objects.filter(supervisor__in=administered_organizations(user), pk=pk)
+        .select_related("supervisor", "supervised")
+        .first()
+    )
+    if link is None:
+        raise Http404("Không tìm thấy quan hệ giám sát / Supervision link not found")
+    return link

@@ -1,4 +1,6 @@
-"""Every change to organizations, people, memberships and tokens: one transaction, one audit entry."""
+"""Every change to organizations, people, memberships and tokens.
+
+Each is one transaction with one audit entry."""
 
 import hashlib
 import secrets
@@ -12,7 +14,14 @@ from django.utils import timezone
 
 from nghedan.audit.chain import record
 from nghedan.lib.refusal import Refused
-from nghedan.people.models import ApiToken, Membership, Organization, SupervisionLink, User
+from nghedan.people.models import (
+    ApiToken,
+    Membership,
+    Organization,
+    Role,
+    SupervisionLink,
+    User,
+)
 
 TOKEN_PREFIX = "nd_"
 
@@ -37,7 +46,12 @@ def do_create_organization(
     if commune is not None and province is None:
         province = commune.province
     organization = Organization.objects.create(
-        name=name, code=code, kind=kind, parent=parent, province=province, commune=commune,
+        name=name,
+        code=code,
+        kind=kind,
+        parent=parent,
+        province=province,
+        commune=commune,
         path="/",
     )
     organization.path = f"{parent.path if parent else '/'}{organization.pk}/"
@@ -83,18 +97,41 @@ def _move(organization: Organization, new_parent: Organization | None) -> None:
     organization.path = new_path
 
 
+def _would_lock_out(actor, memberships) -> bool:
+    """True when removing these memberships leaves the actor administering nothing."""
+    if not isinstance(actor, User) or actor.is_superuser:
+        return False
+    own_admin = Membership.objects.filter(user=actor, role=Role.ADMIN, organization__is_active=True)
+    return own_admin.exists() and not own_admin.exclude(pk__in=memberships).exists()
+
+
+LOCK_OUT_MESSAGE = (
+    "Thao tác này sẽ làm bạn mất quyền quản trị của chính mình. "
+    "Hãy nhờ một quản trị viên cấp trên thực hiện."
+)
+
+
 @transaction.atomic
 def do_set_organization_active(actor, organization: Organization, active: bool) -> None:
+    held_inside = Membership.objects.filter(organization__path__startswith=organization.path)
+    if not active and _would_lock_out(actor, held_inside.values("pk")):
+        raise Refused("self_lock_out", LOCK_OUT_MESSAGE)
     organization.is_active = active
     organization.save(update_fields=["is_active", "updated_at"])
     record(actor, "organization.activate" if active else "organization.deactivate", organization)
 
 
 @transaction.atomic
-def do_link_supervision(actor, supervisor: Organization, supervised: Organization) -> SupervisionLink:
+def do_link_supervision(
+    actor, supervisor: Organization, supervised: Organization
+) -> SupervisionLink:
     if supervisor == supervised:
-        raise Refused("self_supervision", "Một tổ chức không thể tự giám sát chính mình.", "supervised")
-    link, created = SupervisionLink.objects.get_or_create(supervisor=supervisor, supervised=supervised)
+        raise Refused(
+            "self_supervision", "Một tổ chức không thể tự giám sát chính mình.", "supervised"
+        )
+    link, created = SupervisionLink.objects.get_or_create(
+        supervisor=supervisor, supervised=supervised
+    )
     if not created:
         raise Refused("link_exists", "Quan hệ giám sát này đã có.", "supervised")
     record(actor, "supervision.link", supervisor, supervised=supervised.pk)
@@ -115,11 +152,11 @@ def _check_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def do_create_person(
-    actor, *, username, full_name, email="", phone="", password=None
-) -> User:
+def do_create_person(actor, *, username, full_name, email="", phone="", password=None) -> User:
     if User.objects.filter(username__iexact=username).exists():
-        raise Refused("username_taken", "Tên đăng nhập này đã có người dùng; hãy chọn tên khác.", "username")
+        raise Refused(
+            "username_taken", "Tên đăng nhập này đã có người dùng; hãy chọn tên khác.", "username"
+        )
     if email and User.objects.filter(email__iexact=email).exists():
         raise Refused("email_taken", "Địa chỉ e-mail này đã gắn với một tài khoản khác.", "email")
     person = User(username=username, full_name=full_name, email=email, phone=phone)
@@ -162,7 +199,9 @@ def do_set_person_active(actor, person: User, active: bool) -> None:
 
 
 @transaction.atomic
-def do_add_membership(actor, person: User, organization: Organization, role: str, title: str = "") -> Membership:
+def do_add_membership(
+    actor, person: User, organization: Organization, role: str, title: str = ""
+) -> Membership:
     if Membership.objects.filter(user=person, organization=organization, role=role).exists():
         raise Refused("membership_exists", "Người này đã có vai trò này tại tổ chức này.", "role")
     membership = Membership.objects.create(
@@ -174,9 +213,14 @@ def do_add_membership(actor, person: User, organization: Organization, role: str
 
 @transaction.atomic
 def do_remove_membership(actor, membership: Membership) -> None:
+    if _would_lock_out(actor, [membership.pk]):
+        raise Refused("self_lock_out", LOCK_OUT_MESSAGE)
     record(
-        actor, "membership.remove", membership.user,
-        organization=membership.organization_id, role=membership.role,
+        actor,
+        "membership.remove",
+        membership.user,
+        organization=membership.organization_id,
+        role=membership.role,
     )
     Membership.objects.filter(pk=membership.pk).delete()
 

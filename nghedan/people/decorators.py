@@ -15,7 +15,9 @@ def _guard(check):
             if not is_signed_in(request.user):
                 return redirect_to_login(request.get_full_path())
             if not check(request.user):
-                raise PermissionDenied("Bạn không có quyền mở trang này / You may not open this page")
+                raise PermissionDenied(
+                    "Bạn không có quyền mở trang này / You may not open this page"
+                )
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -124,6 +124,9 @@ class SupervisionLink(models.Model):
         verbose_name = _("quan hệ giám sát")
         verbose_name_plural = _("quan hệ giám sát")
 
+    def __str__(self) -> str:
+        return f"{self.supervisor} → {self.supervised}"
+
 
 class Role(models.TextChoices):
     RECEPTION = "reception", _("Cán bộ tiếp nhận")
@@ -142,7 +145,9 @@ class Membership(models.Model):
         verbose_name=_("người dùng"),
     )
     organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships",
+        Organization,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("tổ chức"),
     )
     role = models.CharField(_("vai trò"), max_length=20, choices=Role.choices)
@@ -172,6 +177,9 @@ class SignInFailure(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.username} @ {self.address}"
 
 
 class ApiToken(models.Model):

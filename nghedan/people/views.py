@@ -9,10 +9,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nghedan.audit.chain import record
+from nghedan.lib import ratelimit
 from nghedan.lib.refusal import Refused
 from nghedan.people import actions, signin
 from nghedan.people.decorators import signed_in_required
-from nghedan.people.forms import SignInForm
+from nghedan.people.forms import CitizenSignUpForm, SignInForm
+
+SIGN_UPS_PER_HOUR = 5
+RESETS_PER_HOUR = 5
 
 
 def sign_in(request):
@@ -24,11 +28,17 @@ def sign_in(request):
             signin.forget_failures(user.get_username())
             record(user, "auth.sign_in", user, address=signin.client_address(request))
             target = request.POST.get("next") or request.GET.get("next") or ""
-            if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+            if not url_has_allowed_host_and_scheme(
+                target, {request.get_host()}, request.is_secure()
+            ):
                 target = reverse_lazy("shell:dashboard")
             return redirect(target)
-        record(None, "auth.sign_in_failed", ("people.user", request.POST.get("username", "")[:64]),
-               address=signin.client_address(request))
+        record(
+            None,
+            "auth.sign_in_failed",
+            ("people.user", request.POST.get("username", "")[:64]),
+            address=signin.client_address(request),
+        )
     return render(
         request,
         "people/sign_in.html",
@@ -58,7 +68,45 @@ def account(request):
             update_session_auth_hash(request, request.user)
             messages.success(request, _("Đã đổi mật khẩu."))
             return redirect("people:account")
-    return render(request, "people/account.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "people/account.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def too_many(request, template: str, form):
+    form.add_error(None, _("Bạn đã gửi quá nhiều lần. Vui lòng thử lại sau một giờ."))
+    return render(request, template, {"form": form}, status=429)
+
+
+def sign_up(request):
+    """A citizen's own account, to follow what they sent. Feedback needs no account."""
+    form = CitizenSignUpForm(data=request.POST or None)
+    if request.method == "POST":
+        address = signin.client_address(request) or "?"
+        if not ratelimit.allow("sign_up", address, limit=SIGN_UPS_PER_HOUR, window=3600):
+            return too_many(request, "people/sign_up.html", form)
+        if form.is_valid() and not form.cleaned_data["website"]:
+            data = form.cleaned_data
+            try:
+                person = actions.do_create_person(
+                    None,
+                    username=data["username"],
+                    full_name=data["full_name"],
+                    email=data["email"],
+                    phone=data["phone"],
+                    password=data["password"],
+                )
+            except Refused as refusal:
+                form.add_error(refusal.field, refusal.message)
+            else:
+                login(request, person, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, _("Đã tạo tài khoản. Chào mừng bạn đến với Nghe Dân."))
+                return redirect("shell:home")
+        elif form.is_valid():
+            form.add_error(None, _("Không gửi được biểu mẫu. Vui lòng tải lại trang và thử lại."))
+    return render(
+        request, "people/sign_up.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -66,6 +114,12 @@ class PasswordResetView(auth_views.PasswordResetView):
     email_template_name = "people/password_reset_email.txt"
     subject_template_name = "people/password_reset_subject.txt"
     success_url = reverse_lazy("people:password_reset_done")
+
+    def post(self, request, *args, **kwargs):
+        address = signin.client_address(request) or "?"
+        if not ratelimit.allow("password_reset", address, limit=RESETS_PER_HOUR, window=3600):
+            return too_many(request, self.template_name, self.get_form())
+        return super().post(request, *args, **kwargs)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -84,4 +138,3 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "people/password_reset_complete.html"
-

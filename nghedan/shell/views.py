@@ -27,7 +27,9 @@ def healthz(request):
 
 
 def forbidden(request, exception=None):
-    return render(request, "403.html", {"signed_in_staff": is_staff_member(request.user)}, status=403)
+    return render(
+        request, "403.html", {"signed_in_staff": is_staff_member(request.user)}, status=403
+    )
 
 
 def not_found(request, exception=None):

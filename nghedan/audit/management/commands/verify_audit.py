@@ -5,7 +5,9 @@ from nghedan.audit.models import AuditEntry
 
 
 class Command(BaseCommand):
-    help = "Kiểm tra chuỗi nhật ký kiểm toán / Verify the audit chain: edits, insertions, deletions."
+    help = (
+        "Kiểm tra chuỗi nhật ký kiểm toán / Verify the audit chain: edits, insertions, deletions."
+    )
 
     def handle(self, *args, **options):
         breaks = verify()
@@ -17,4 +19,6 @@ class Command(BaseCommand):
                 f"/ The audit log was tampered with: {len(breaks)} break(s)."
             )
         count = AuditEntry.objects.count()
-        self.stdout.write(f"Nhật ký kiểm toán nguyên vẹn: {count} mục. / Audit log intact: {count} entries.")
+        self.stdout.write(
+            f"Nhật ký kiểm toán nguyên vẹn: {count} mục. / Audit log intact: {count} entries."
+        )

@@ -1,0 +1,164 @@
+"""The gazetteer: free-text addresses, old or new, to today's commune; ambiguity is reported."""
+
+import pytest
+
+from nghedan.places.gazetteer import AMBIGUOUS, FOUND, NOT_FOUND, resolve, suggest
+from nghedan.places.models import LegacyUnit
+
+pytestmark = pytest.mark.django_db
+
+SAI_GON = "Phường Sài Gòn"
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "P. Bến Nghé, Q.1, TP.HCM",
+        "Phường Bến Nghé, Quận 1, Thành phố Hồ Chí Minh",
+        "phuong ben nghe quan 1 tphcm",
+        "P BEN NGHE, Q1, HCM",
+        "F. Bến Nghé, Quận 01, Sài Gòn",
+        "Bến Nghé, Q.1, SG",
+        "12 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM",
+        "Số 45 Nguyễn Huệ, Bến Nghé, Quận 1, TPHCM, Việt Nam",
+    ],
+)
+def test_the_old_name_of_a_ward_finds_the_commune_that_took_it_over(address):
+    result = resolve(address)
+    assert result.status == FOUND
+    assert result.commune.name == SAI_GON
+    assert result.province.code == "79"
+    assert result.legacy.name == "Phường Bến Nghé"
+    assert result.legacy.level == LegacyUnit.Level.WARD
+    assert "Phường Sài Gòn" in result.explanation
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "Phường Sài Gòn, TP Hồ Chí Minh",
+        "phuong sai gon tp ho chi minh",
+        "P. Sài Gòn, TP.HCM",
+        "Sài Gòn",
+    ],
+)
+def test_the_new_name_is_found_as_written(address):
+    result = resolve(address)
+    assert result.status == FOUND
+    assert result.commune.name == SAI_GON
+    assert result.legacy is None
+
+
+@pytest.mark.parametrize(
+    "address, commune, legacy",
+    [
+        ("Phường 1, Quận 3, TP.HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
+        ("P.01, Q.3, HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
+        ("F12 Q10 TPHCM", "Phường Hòa Hưng", "Phường 12, Quận 10, Thành phố Hồ Chí Minh"),
+        (
+            "phuong 12 quan go vap",
+            "Phường An Hội Tây",
+            "Phường 12, Quận Gò Vấp, Thành phố Hồ Chí Minh",
+        ),
+    ],
+)
+def test_numbered_wards_and_districts(address, commune, legacy):
+    result = resolve(address)
+    assert result.status == FOUND
+    assert result.commune.name == commune
+    assert result.legacy.full_name == legacy
+
+
+def test_a_ward_of_an_old_province_is_found_in_the_new_one():
+    result = resolve("Phường Phú Cường, TP. Thủ Dầu Một, Tỉnh Bình Dương")
+    assert result.status == FOUND
+    assert result.commune.name == "Phường Thủ Dầu Một"
+    assert result.province.name == "Thành phố Hồ Chí Minh"
+
+
+def test_a_split_ward_gives_its_default_successor_and_the_others_as_alternatives():
+    result = resolve("Phường Hiệp Thành, TX. Thủ Dầu Một, Bình Dương")
+    assert result.status == FOUND
+    assert result.commune.name == "Phường Phú Lợi"
+    assert [c.name for c in result.candidates] == ["Phường Thủ Dầu Một"]
+    assert result.legacy.code == "25741"
+    assert "được chia" in result.explanation
+
+
+def test_an_island_district_is_its_special_zone():
+    result = resolve("Huyện Côn Đảo, Bà Rịa - Vũng Tàu")
+    assert result.status == FOUND
+    assert result.commune.name == "Đặc khu Côn Đảo"
+
+
+def test_a_number_alone_is_ambiguous_with_candidates_and_no_guess():
+    result = resolve("Phường 1")
+    assert result.status == AMBIGUOUS
+    assert result.commune is None
+    assert len(result.candidates) > 10
+    assert len({c.province_id for c in result.candidates}) > 5
+    assert "phù hợp" in result.explanation
+
+
+def test_a_name_in_several_provinces_without_a_province_is_ambiguous():
+    result = resolve("Xã Tân Thành")
+    assert result.status == AMBIGUOUS
+    assert result.commune is None
+    assert result.province is None
+    provinces = {c.province.name for c in result.candidates}
+    assert {"Tỉnh Tây Ninh", "Tỉnh Đồng Tháp"} <= provinces
+    assert all(c.name == "Xã Tân Thành" for c in result.candidates)
+
+
+def test_the_province_settles_an_ambiguous_name():
+    result = resolve("Xã Tân Thành, Tây Ninh")
+    assert result.status == FOUND
+    assert result.province.name == "Tỉnh Tây Ninh"
+
+
+def test_diacritics_tell_apart_names_that_differ_only_by_a_tone_mark():
+    assert resolve("Xã Văn Lăng, Thái Nguyên").commune.name == "Xã Văn Lăng"
+    assert resolve("Xã Văn Lang, Thái Nguyên").commune.name == "Xã Văn Lang"
+    unaccented = resolve("xa van lang, thai nguyen")
+    assert unaccented.status == AMBIGUOUS
+    assert {c.name for c in unaccented.candidates} == {"Xã Văn Lăng", "Xã Văn Lang"}
+
+
+def test_an_old_district_alone_lists_the_communes_it_became():
+    result = resolve("Quận 1, TP HCM")
+    assert result.status == AMBIGUOUS
+    assert result.legacy.name == "Quận 1"
+    assert SAI_GON in {c.name for c in result.candidates}
+    assert result.province.code == "79"
+
+
+def test_a_province_alone_is_not_a_commune():
+    result = resolve("TP.HCM")
+    assert result.status == NOT_FOUND
+    assert result.province.code == "79"
+    assert "phường, xã" in result.explanation
+
+
+@pytest.mark.parametrize(
+    "address", ["", "   ", "asdf qwerty zxcv", "12345", "!!!", "đường không tên"]
+)
+def test_garbage_and_empty_input_find_nothing(address):
+    result = resolve(address)
+    assert result.status == NOT_FOUND
+    assert result.commune is None
+    assert result.candidates == []
+    assert result.explanation
+
+
+def test_suggestions_complete_a_partial_name():
+    assert suggest("Phường Sài G")[0].name == SAI_GON
+    assert SAI_GON in [c.name for c in suggest("ben ngh")]
+
+
+def test_suggestions_forgive_a_typo():
+    assert SAI_GON in [c.name for c in suggest("Bến Ngé")]
+
+
+def test_suggestions_respect_the_limit():
+    assert len(suggest("Tân", limit=3)) == 3
+    assert suggest("") == []
