@@ -140,12 +140,31 @@ def start_once(project: Path, port: int, env: dict[str, str], log: Path) -> dict
     }
 
 
-def step_table(result: dict) -> str:
-    marks = [*result["steps"], (result["first_page"], "")]
-    return "\n".join(
-        f"| {name} | {at:.1f} | {marks[index + 1][0] - at:.1f} |"
-        for index, (at, name) in enumerate(marks[:-1])
-    )
+def step_table(first: dict, second: dict) -> str:
+    """Seconds each step took, in both runs (a step the second run skipped shows —)."""
+
+    def durations(result: dict) -> dict[str, float]:
+        marks = [*result["steps"], (result["first_page"], "")]
+        return {
+            short(name): marks[index + 1][0] - at for index, (at, name) in enumerate(marks[:-1])
+        }
+
+    took_first, took_second = durations(first), durations(second)
+    rows = []
+    for name, seconds in took_first.items():
+        again = took_second.get(name)
+        rows.append(f"| {name} | {seconds:.1f} | {'—' if again is None else f'{again:.1f}'} |")
+    return "\n".join(rows)
+
+
+def short(step: str) -> str:
+    """The English half of a step's bilingual title, without paths or ports."""
+    name = step.split(" / ", 1)[-1]
+    if name.startswith("Made a secret key"):
+        return "Made a secret key"
+    if name.startswith("Nghe Dân: http"):
+        return "serve: until the first page"
+    return name
 
 
 def main() -> None:
@@ -180,6 +199,9 @@ def main() -> None:
         closed = "port closed" if result["port_free_after"] else "PORT STILL ANSWERING"
         return f"{state}, {closed}"
 
+    source = (
+        "committed tree (HEAD)" if options.source == "head" else "work tree (git's view of it)"
+    )
     cache = "cold (no pip cache)" if options.cold_pip_cache else "pip's download cache as found"
 
     def row(label: str, result: dict) -> str:
@@ -192,7 +214,7 @@ def main() -> None:
     body = f"""
 ## First start (`bench/first_start.py`)
 
-Measured {report.now()} on {report.machine()}; a fresh copy of the {options.source} tree,
+Measured {report.now()} on {report.machine()}; a fresh copy of the {source},
 `make start` until http://127.0.0.1:PORT/ answered 200; {cache}.
 
 | run | to the first page | stop after SIGINT | after the stop | demo logins printed |
@@ -200,11 +222,11 @@ Measured {report.now()} on {report.machine()}; a fresh copy of the {options.sour
 {row("first (new copy: .venv, install, database, places, demo)", first)}
 {row("second (same copy, already set up)", second)}
 
-Steps of the first run (seconds from the start):
+Seconds each step took:
 
-| step | began at | took |
+| step | first run | second run |
 |---|---:|---:|
-{step_table(first)}
+{step_table(first, second)}
 """
     print(body)
     if not options.no_write:

@@ -192,16 +192,19 @@ def main() -> None:
     try:
         wait_until_up(port, server)
         for _label, path in PAGES:
-            with http.client.HTTPConnection("127.0.0.1", port, timeout=10) as connection:
-                status = get(connection, path)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            status = get(connection, path)
+            connection.close()
             if status != 200:
                 raise SystemExit(f"{path} answered {status}; see {var_dir / 'serve.log'}")
             hammer(port, path, options.warmup, options.concurrency, None)
         slice_seconds = options.duration / options.rounds
+        cpu_began, wall_began = time.process_time(), time.perf_counter()
         for round_number in range(options.rounds):
             for label, path in PAGES:
                 print(f"  round {round_number + 1}/{options.rounds}: {path}", file=sys.stderr)
                 hammer(port, path, slice_seconds, options.concurrency, results[label])
+        client_cpu = (time.process_time() - cpu_began) / (time.perf_counter() - wall_began)
     finally:
         server.send_signal(signal.SIGTERM)
         try:
@@ -229,7 +232,8 @@ Measured {report.now()} on {report.machine()}.
 - Server: `manage.py serve` on 127.0.0.1 — {web} web processes × {threads} threads (gunicorn
   gthread) and 1 background worker; SQLite (WAL) in a fresh database with {data}; DEBUG off.
 - Load: {options.concurrency} keep-alive connections from one Python process on the same
-  machine (so client and server share the CPUs); {options.duration:g} s per page in
+  machine (client and server share the CPUs: the client used {client_cpu:.0%} of one CPU);
+  {options.duration:g} s per page in
   {options.rounds} slices taken in turn, after {options.warmup:g} s of warm-up per page.
 - Requests/s is the median over the slices; latencies are over every request.
 

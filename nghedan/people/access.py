@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from nghedan.people.models import Membership, Organization, Role, SupervisionLink, User
+from nghedan.people.models import ApiToken, Membership, Organization, Role, SupervisionLink, User
 
 WORKING_ROLES = frozenset(
     {Role.RECEPTION, Role.HANDLER, Role.SUPERVISOR, Role.LEADER, Role.ANALYST}
@@ -156,3 +156,11 @@ def get_supervision_link_for_user(user: User | AnonymousUser, pk: int) -> Superv
     if link is None:
         raise Http404("Không tìm thấy quan hệ giám sát / Supervision link not found")
     return link
+
+
+def get_api_token_for_user(user: User | AnonymousUser, pk: int) -> ApiToken:
+    """Only one's own tokens: nobody else's, administrators included."""
+    token = ApiToken.objects.filter(user__pk=user.pk, pk=pk).first()
+    if token is None:
+        raise Http404("Không tìm thấy mã truy cập / Token not found")
+    return token

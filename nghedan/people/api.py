@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import Http404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from pydantic import AfterValidator, StringConstraints, field_validator
@@ -26,6 +25,7 @@ from nghedan.lib.refusal import Refused
 from nghedan.people import actions
 from nghedan.people.access import (
     administered_organizations,
+    get_api_token_for_user,
     get_membership_for_user,
     get_organization_for_user,
     get_person_for_user,
@@ -465,13 +465,6 @@ def remove_membership(request, membership_id: int):
 # API tokens: each person manages their own
 
 
-def _own_token(user: User, pk: int) -> ApiToken:
-    token = ApiToken.objects.filter(user=user, pk=pk).first()
-    if token is None:
-        raise Http404("Không tìm thấy mã truy cập / Token not found")
-    return token
-
-
 @router.get("/tokens", response=list[TokenOut], summary="Các mã truy cập API của tôi")
 def list_tokens(request):
     return ApiToken.objects.filter(user=request.auth)
@@ -498,4 +491,4 @@ def issue_token(request, payload: TokenCreate):
 @router.delete("/tokens/{token_id}", response={204: None}, summary="Thu hồi mã truy cập của tôi")
 def revoke_token(request, token_id: int):
     user = request.auth
-    actions.do_revoke_api_token(user, _own_token(user, token_id))
+    actions.do_revoke_api_token(user, get_api_token_for_user(user, token_id))

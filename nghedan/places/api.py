@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from nghedan.api.pagination import LimitOffset
@@ -53,7 +53,11 @@ def list_provinces(request):
 
 @router.get("/communes", response=list[CommuneOut], summary="Các xã, phường, đặc khu")
 @paginate(LimitOffset)
-def list_communes(request, province: str | None = None, q: str | None = None):
+def list_communes(
+    request,
+    province: str | None = Query(None, description="Mã tỉnh, thành phố, ví dụ 79."),
+    q: str | None = Query(None, description="Một phần tên, có dấu hay không dấu, ví dụ: sai gon."),
+):
     """Lọc theo mã tỉnh (`province`) và theo tên, có dấu hay không dấu (`q`)."""
     communes: QuerySet[Commune] = Commune.objects.select_related("province")
     if province:
@@ -87,7 +91,10 @@ def get_commune(request, code: str):
 
 
 @router.get("/resolve", response=ResolutionOut, summary="Tìm xã, phường hiện nay từ một địa chỉ")
-def resolve_address(request, address: str | None = None):
+def resolve_address(
+    request,
+    address: str | None = Query(None, description="Địa chỉ, tối đa 300 ký tự."),
+):
     """Địa chỉ viết theo tên cũ hoặc mới, có dấu hay không dấu, ví dụ `P. Bến Nghé, Q.1, TP.HCM`.
 
     Khi địa chỉ khớp nhiều xã, phường, kết quả là `ambiguous` kèm danh sách để chọn.

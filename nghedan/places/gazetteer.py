@@ -26,6 +26,8 @@ from nghedan.places.spelling import accent_key, search_key, split_parts, without
 
 MAX_ADDRESS_LENGTH = 300
 MAX_CANDIDATES = 30
+# Names considered per level, the last ones written: bounds the work on long or odd input.
+MAX_NAMES_PER_LEVEL = 8
 FOUND: Literal["found"] = "found"
 AMBIGUOUS: Literal["ambiguous"] = "ambiguous"
 NOT_FOUND: Literal["not_found"] = "not_found"
@@ -271,9 +273,10 @@ def best_readings(spans: list[Span]) -> list[Reading]:
 
     The address has few names in it, so trying every combination is cheap.
     """
-    provinces = [span for span in spans if span.level == PROVINCE]
-    districts = [span for span in spans if span.level == DISTRICT]
-    wards = [span for span in spans if span.level == WARD]
+    provinces, districts, wards = (
+        [span for span in spans if span.level == level][-MAX_NAMES_PER_LEVEL:]
+        for level in (PROVINCE, DISTRICT, WARD)
+    )
     best: list[Reading] = []
     best_score: tuple[int, bool, bool, int] | None = None
     for province in (None, *provinces):

@@ -1,23 +1,8 @@
-from django import forms
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
-from django.utils.translation import gettext_lazy as _
 
 from nghedan.places import gazetteer
-
-
-class LookupForm(forms.Form):
-    address = forms.CharField(
-        label=_("Địa chỉ"),
-        max_length=gazetteer.MAX_ADDRESS_LENGTH,
-        error_messages={
-            "required": _("Hãy nhập địa chỉ cần tra cứu, ví dụ: P. Bến Nghé, Q.1, TP.HCM."),
-            "max_length": _(
-                "Địa chỉ dài tối đa %(limit_value)d ký tự (đang có %(show_value)d); hãy rút gọn, "
-                "chỉ cần tên phường, xã và tỉnh, thành phố."
-            ),
-        },
-    )
+from nghedan.places.forms import LookupForm
 
 
 def lookup(request):
@@ -34,8 +19,7 @@ def lookup(request):
         # htmx swaps only successful answers, so an invalid address still answers 200 here.
         response = render(request, "places/result.html", context)
     else:
-        response = render(
-            request, "places/lookup.html", context, status=400 if form.errors else 200
-        )
+        status = 400 if form.errors else 200
+        response = render(request, "places/lookup.html", context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

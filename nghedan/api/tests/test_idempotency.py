@@ -1,8 +1,10 @@
 """A POST with an Idempotency-Key is performed at most once; a retry gets the first answer."""
 
 from datetime import timedelta
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.utils import timezone
 
 from nghedan.api.idempotency import fingerprint, prune_idempotent_requests
@@ -176,3 +178,11 @@ def test_the_stored_request_keeps_a_hash_of_the_body(city, admin, rf):
     assert (stored.method, stored.path, stored.status_code) == ("POST", ORGANIZATIONS, 201)
     assert len(stored.body_hash) == 64
     assert stored.body_hash == fingerprint(sent(rf, new_organization(city)))
+
+
+def test_the_prune_command_reports_what_it_deleted(city, admin):
+    post(admin, new_organization(city), "cu")
+    IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+    out = StringIO()
+    call_command("prune_idempotency_keys", stdout=out)
+    assert out.getvalue().strip() == "Đã xóa 1 khóa cũ hơn 24 giờ."

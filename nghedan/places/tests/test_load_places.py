@@ -35,7 +35,9 @@ def source(tmp_path) -> Path:
 
 @pytest.fixture
 def empty_places(index_rebuilt_afterwards):
-    LegacyUnit.objects.all().delete()
+    LegacyUnit.successors.through.objects.all().delete()
+    for level in reversed(LegacyUnit.Level.values):  # wards first, so no cascade is needed
+        LegacyUnit.objects.filter(level=level).delete()
     Commune.objects.all().delete()
     Province.objects.all().delete()
 
@@ -122,10 +124,27 @@ def test_a_unit_changed_in_the_database_is_put_back(index_rebuilt_afterwards):
     sai_gon = Commune.objects.get(name="Phường Sài Gòn")
     Commune.objects.filter(pk=sai_gon.pk).update(name="Tên sai")
     before = counts()
-    call_command("load_places", verbosity=0)
+    output = StringIO()
+    call_command("load_places", stdout=output)
+    assert "Đã ghi 1 đơn vị" in output.getvalue()
     sai_gon.refresh_from_db()
     assert sai_gon.name == "Phường Sài Gòn"
     assert counts() == before
+
+
+def test_a_unit_the_source_does_not_have_is_removed(index_rebuilt_afterwards):
+    district_1 = LegacyUnit.objects.get(level=LegacyUnit.Level.DISTRICT, code="760")
+    LegacyUnit.objects.create(
+        level=LegacyUnit.Level.WARD,
+        code="99999",
+        name="Phường Không Có",
+        short_name="Không Có",
+        kind=LegacyUnit.Kind.WARD,
+        parent=district_1,
+        province=district_1.province,
+    )
+    call_command("load_places", verbosity=0)
+    assert not LegacyUnit.objects.filter(code="99999").exists()
 
 
 def test_an_empty_database_is_filled(empty_places):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.db.models import Model, ProtectedError
+from django.db.models import F, Model, ProtectedError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -101,45 +101,32 @@ def stored_gazette() -> Gazette:
         "legacyunit_id", "commune__code"
     ):
         successors.setdefault(unit_id, []).append(commune_code)
+    units = LegacyUnit.objects.annotate(
+        parent_code=F("parent__code"),
+        province_code=F("province__code"),
+        commune_code=F("commune__code"),
+    ).values_list(
+        "id", "level", "code", "name", "short_name", "kind",
+        "parent_code", "province_code", "commune_code", "search_keys",
+        named=True,
+    )  # fmt: skip
     legacy = []
-    for (
-        unit_id,
-        level,
-        code,
-        name,
-        short_name,
-        kind,
-        parent_code,
-        province_code,
-        commune_code,
-        keys,
-    ) in LegacyUnit.objects.values_list(
-        "id",
-        "level",
-        "code",
-        "name",
-        "short_name",
-        "kind",
-        "parent__code",
-        "province__code",
-        "commune__code",
-        "search_keys",
-    ):
+    for unit in units:
+        default = unit.commune_code
         # The source lists the default successor first, then the others by code.
-        others = sorted(set(successors.get(unit_id, ())) - {commune_code})
-        taken_over_by = (commune_code, *others) if commune_code else tuple(others)
+        others = sorted(set(successors.get(unit.id, ())) - {default})
         legacy.append(
             LegacyRow(
-                level,
-                code,
-                name,
-                short_name,
-                kind,
-                parent_code,
-                province_code,
-                commune_code,
-                taken_over_by,
-                tuple(keys),
+                level=unit.level,
+                code=unit.code,
+                name=unit.name,
+                short_name=unit.short_name,
+                kind=unit.kind,
+                parent_code=unit.parent_code,
+                province_code=unit.province_code,
+                commune_code=default,
+                successor_codes=(default, *others) if default else tuple(others),
+                search_keys=tuple(unit.search_keys),
             )
         )
     return Gazette.of(provinces, communes, legacy)

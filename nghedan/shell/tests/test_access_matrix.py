@@ -1,0 +1,251 @@
+"""Every page and API route, visited as every persona: who is let in, who is sent to sign in,
+who is refused and who is told the thing does not exist.
+
+Outcomes: 200 allowed; LOGIN redirected to sign in; 401 API without credentials; 403 refused;
+404 outside the persona's scope (its existence is not revealed).
+"""
+
+import pytest
+from django.urls import reverse
+
+from nghedan.people.models import Organization, User
+
+LOGIN = "login"
+
+ANONYMOUS = None
+CITIZEN = "nguoidan.kim"
+CITY_ADMIN = "quantri.thanhpho"
+WARD_ADMIN = "quantri.saigon"
+RECEPTION = "tiepnhan.saigon"
+HANDLER = "xuly.saigon"
+LEADER = "lanhdao.saigon"
+WARD_SUPERVISOR = "giamsat.mttq.saigon"
+CITY_SUPERVISOR = "giamsat.dandan"
+DEPUTY = "daibieu.hdnd"
+CITY_LEADER = "lanhdao.thanhpho"
+ANALYST = "phantich.thanhpho"
+OTHER_WARD = "tiepnhan.benthanh"
+
+PERSONAS = [
+    ANONYMOUS, CITIZEN, CITY_ADMIN, WARD_ADMIN, RECEPTION, HANDLER, LEADER,
+    WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, CITY_LEADER, ANALYST, OTHER_WARD,
+]  # fmt: skip
+ADMINS = {CITY_ADMIN, WARD_ADMIN}
+OFFICERS = {RECEPTION, HANDLER, LEADER, WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, CITY_LEADER,
+            ANALYST, OTHER_WARD}  # fmt: skip
+SIGNED_IN = set(PERSONAS) - {ANONYMOUS}
+
+
+def everyone(outcome=200):
+    return dict.fromkeys(PERSONAS, outcome)
+
+
+def signed_in_page(outcome_for_citizen=200):
+    return {**everyone(200), ANONYMOUS: LOGIN, CITIZEN: outcome_for_citizen}
+
+
+def admin_page(**overrides):
+    return {**everyone(403), ANONYMOUS: LOGIN, CITY_ADMIN: 200, WARD_ADMIN: 200, **overrides}
+
+
+def api_signed_in(**overrides):
+    return {**everyone(200), ANONYMOUS: 401, **overrides}
+
+
+def api_admin(**overrides):
+    return {**everyone(403), ANONYMOUS: 401, CITY_ADMIN: 200, WARD_ADMIN: 200, **overrides}
+
+
+def org(code):
+    return Organization.objects.get(code=code).pk
+
+
+def person(username):
+    return User.objects.get(username=username).pk
+
+
+# Who works on or follows the Sài Gòn ward's People's Committee: its own officers, the ward's
+# Front (supervises it), the city Ban Dân vận (supervises the ward's Party committee subtree).
+SAI_GON_UBND_VISIBLE = {CITY_ADMIN, WARD_ADMIN, RECEPTION, HANDLER, LEADER, WARD_SUPERVISOR,
+                        CITY_SUPERVISOR, CITY_LEADER, ANALYST}  # fmt: skip
+
+# (name, path factory, expected outcomes)
+PAGES = [
+    ("home", lambda: reverse("shell:home"), everyone()),
+    ("health", lambda: reverse("shell:healthz"), everyone()),
+    ("sign in", lambda: reverse("people:sign_in"), everyone()),
+    ("sign up", lambda: reverse("people:sign_up"), everyone()),
+    ("password reset", lambda: reverse("people:password_reset"), everyone()),
+    ("place lookup", lambda: reverse("places:lookup") + "?address=P.+Bến+Nghé,+Q.1", everyone()),
+    ("dashboard", lambda: reverse("shell:dashboard"), signed_in_page(outcome_for_citizen=403)),
+    ("account", lambda: reverse("people:account"), signed_in_page()),
+    ("organizations", lambda: reverse("people:organizations"), admin_page()),
+    ("organization create", lambda: reverse("people:organization_create"), admin_page()),
+    ("people", lambda: reverse("people:people"), admin_page()),
+    ("person create", lambda: reverse("people:person_create"), admin_page()),
+    (
+        "ward organization",
+        lambda: reverse("people:organization", args=[org("sai-gon-ubnd")]),
+        admin_page(),
+    ),
+    (
+        "ward organization edit",
+        lambda: reverse("people:organization_edit", args=[org("sai-gon-ubnd")]),
+        admin_page(),
+    ),
+    (
+        "city organization",
+        lambda: reverse("people:organization", args=[org("hcm-ubnd")]),
+        admin_page(**{WARD_ADMIN: 404}),
+    ),
+    (
+        "other ward organization",
+        lambda: reverse("people:organization", args=[org("ben-thanh-ubnd")]),
+        admin_page(**{WARD_ADMIN: 404}),
+    ),
+    (
+        "ward officer",
+        lambda: reverse("people:person", args=[person(HANDLER)]),
+        admin_page(),
+    ),
+    (
+        "ward officer edit",
+        lambda: reverse("people:person_edit", args=[person(HANDLER)]),
+        admin_page(),
+    ),
+    (
+        "city officer",
+        lambda: reverse("people:person", args=[person(CITY_SUPERVISOR)]),
+        admin_page(**{WARD_ADMIN: 404}),
+    ),
+    (
+        "other ward officer",
+        lambda: reverse("people:person_edit", args=[person(OTHER_WARD)]),
+        admin_page(**{WARD_ADMIN: 404}),
+    ),
+    ("django admin", lambda: reverse("admin:index"), everyone(LOGIN)),
+]
+
+API = [
+    ("health", lambda: "/api/v1/health", everyone()),
+    ("docs", lambda: "/api/docs", everyone()),
+    ("openapi", lambda: "/api/v1/openapi.json", everyone()),
+    ("provinces", lambda: "/api/v1/places/provinces", everyone()),
+    ("communes", lambda: "/api/v1/places/communes?province=79", everyone()),
+    ("resolve", lambda: "/api/v1/places/resolve?address=P.+Bến+Nghé,+Q.1,+TP.HCM", everyone()),
+    ("me", lambda: "/api/v1/me", api_signed_in()),
+    ("organizations", lambda: "/api/v1/organizations", api_signed_in()),
+    (
+        "ward organization",
+        lambda: f"/api/v1/organizations/{org('sai-gon-ubnd')}",
+        {
+            **everyone(404),
+            ANONYMOUS: 401,
+            **dict.fromkeys(SAI_GON_UBND_VISIBLE, 200),
+        },
+    ),
+    (
+        "other ward organization",
+        lambda: f"/api/v1/organizations/{org('ben-thanh-ubnd')}",
+        {
+            **everyone(404),
+            ANONYMOUS: 401,
+            **dict.fromkeys({CITY_ADMIN, OTHER_WARD, CITY_SUPERVISOR, CITY_LEADER, ANALYST}, 200),
+        },
+    ),
+    ("people", lambda: "/api/v1/people", api_admin()),
+    ("ward officer", lambda: f"/api/v1/people/{person(HANDLER)}", api_admin()),
+    (
+        "other ward officer",
+        lambda: f"/api/v1/people/{person(OTHER_WARD)}",
+        api_admin(**{WARD_ADMIN: 404}),
+    ),
+    ("tokens", lambda: "/api/v1/tokens", api_signed_in()),
+]
+
+
+def outcome_of(response) -> int | str:
+    if response.status_code == 302:
+        location = response["Location"]
+        signed_out = reverse("people:sign_in") in location or "/django-admin/login/" in location
+        return LOGIN if signed_out else f"302 → {location}"
+    return response.status_code
+
+
+def check(client_for, routes):
+    wrong = []
+    for persona in PERSONAS:
+        browser = client_for(persona)
+        for name, path_of, expected in routes:
+            path = path_of()
+            got = outcome_of(browser.get(path))
+            if got != expected[persona]:
+                wrong.append(f"{persona or 'anonymous'} GET {name} {path}: {got}, "
+                             f"expected {expected[persona]}")  # fmt: skip
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_every_page_as_every_persona(client_for):
+    check(client_for, PAGES)
+
+
+@pytest.mark.django_db
+def test_every_api_route_as_every_persona(client_for):
+    check(client_for, API)
+
+
+@pytest.mark.django_db
+def test_every_route_is_in_the_matrix():
+    """A new URL must be added to the matrix above (or to CHECKED_ELSEWHERE with the reason)."""
+    from django.urls import get_resolver
+
+    from nghedan.api.main import api
+
+    checked = {name for name, _, _ in PAGES}
+    assert len(checked) == len(PAGES)
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns)
+    page_names = {n for n in names if n.split(":")[0] in {"shell", "people", "places"}}
+    covered = {
+        "shell:home", "shell:healthz", "shell:dashboard", "people:sign_in", "people:sign_up",
+        "people:password_reset", "places:lookup", "people:account", "people:organizations",
+        "people:organization_create", "people:people", "people:person_create",
+        "people:organization", "people:organization_edit", "people:person", "people:person_edit",
+    }  # fmt: skip
+    assert page_names - covered - CHECKED_ELSEWHERE == set()
+    api_paths = {
+        path for path in api.get_openapi_schema()["paths"]
+    }
+    assert api_paths - API_PATHS_COVERED - API_CHECKED_ELSEWHERE == set()
+
+
+# Routes whose access is tested in their own feature's tests (POST-only or token-only).
+CHECKED_ELSEWHERE = {
+    "people:sign_out",  # test_sign_in.py
+    "people:password_reset_done", "people:password_reset_confirm",
+    "people:password_reset_complete",  # test_sign_in.py: the reset flow
+    "people:organization_set_active", "people:supervision_add", "people:supervision_remove",
+    "people:person_set_active", "people:person_send_password_email", "people:membership_add",
+    "people:membership_remove", "people:organization_communes",  # test_management_pages.py
+    "places:lookup_result",  # places/tests: the htmx partial of the lookup page
+}  # fmt: skip
+API_PATHS_COVERED = {
+    "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",
+    "/api/v1/places/communes/{code}", "/api/v1/places/resolve", "/api/v1/me",
+    "/api/v1/organizations", "/api/v1/organizations/{organization_id}", "/api/v1/people",
+    "/api/v1/people/{person_id}", "/api/v1/tokens",
+}  # fmt: skip
+API_CHECKED_ELSEWHERE = {
+    "/api/v1/people/{person_id}/memberships",  # POST only: test_api_people.py
+    "/api/v1/memberships/{membership_id}",  # DELETE only: test_api_people.py
+    "/api/v1/tokens/{token_id}",  # DELETE only: test_api_people.py
+}  # fmt: skip
