@@ -15,12 +15,14 @@ class NavItem:
 
 
 def menu_for(user) -> list[NavItem]:
-    items = [NavItem(_("Trang chủ"), reverse("shell:home"))]
+    items = [
+        NavItem(_("Trang chủ"), reverse("shell:home")),
+        NavItem(_("Tra cứu địa danh"), reverse("places:lookup")),
+    ]
     if not is_signed_in(user):
         return items
     if is_staff_member(user):
-        items.append(NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
-    items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
+        items.insert(1, NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
     if is_administrator(user):
         items.append(NavItem(_("Tổ chức"), reverse("people:organizations")))
         items.append(NavItem(_("Người dùng"), reverse("people:people")))
