@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class IdempotentRequest(models.Model):
@@ -28,7 +29,7 @@ class IdempotentRequest(models.Model):
             models.UniqueConstraint(fields=["user", "key"], name="one_request_per_idempotency_key")
         ]
         verbose_name = _("yêu cầu có khóa chống lặp")
-        verbose_name_plural = _("yêu cầu có khóa chống lặp")
+        verbose_name_plural = pgettext_lazy("plural", "yêu cầu có khóa chống lặp")
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} ({self.key})"

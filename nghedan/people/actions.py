@@ -11,6 +11,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Substr
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from nghedan.audit.chain import record
 from nghedan.lib.refusal import Refused
@@ -42,7 +44,7 @@ def do_create_organization(
     actor, *, name, code, kind, parent=None, province=None, commune=None
 ) -> Organization:
     if Organization.objects.filter(code=code).exists():
-        raise Refused("code_taken", "Mã tổ chức này đã được dùng; hãy chọn mã khác.", "code")
+        raise Refused("code_taken", _("Mã tổ chức này đã được dùng; hãy chọn mã khác."), "code")
     if commune is not None and province is None:
         province = commune.province
     organization = Organization.objects.create(
@@ -65,7 +67,7 @@ def do_update_organization(actor, organization: Organization, **fields) -> Organ
     new_parent = fields.pop("parent", organization.parent)
     code = fields.get("code", organization.code)
     if Organization.objects.filter(code=code).exclude(pk=organization.pk).exists():
-        raise Refused("code_taken", "Mã tổ chức này đã được dùng; hãy chọn mã khác.", "code")
+        raise Refused("code_taken", _("Mã tổ chức này đã được dùng; hãy chọn mã khác."), "code")
     before = _place_fields(organization)
     for name, value in fields.items():
         setattr(organization, name, value)
@@ -84,7 +86,7 @@ def _move(organization: Organization, new_parent: Organization | None) -> None:
     if new_parent is not None and new_parent.path.startswith(organization.path):
         raise Refused(
             "parent_cycle",
-            "Không thể đặt tổ chức trực thuộc chính nó hoặc một đơn vị cấp dưới của nó.",
+            _("Không thể đặt tổ chức trực thuộc chính nó hoặc một đơn vị cấp dưới của nó."),
             "parent",
         )
     old_path = organization.path
@@ -105,7 +107,7 @@ def _would_lock_out(actor, memberships) -> bool:
     return own_admin.exists() and not own_admin.exclude(pk__in=memberships).exists()
 
 
-LOCK_OUT_MESSAGE = (
+LOCK_OUT_MESSAGE = gettext_noop(
     "Thao tác này sẽ làm bạn mất quyền quản trị của chính mình. "
     "Hãy nhờ một quản trị viên cấp trên thực hiện."
 )
@@ -115,7 +117,7 @@ LOCK_OUT_MESSAGE = (
 def do_set_organization_active(actor, organization: Organization, active: bool) -> None:
     held_inside = Membership.objects.filter(organization__path__startswith=organization.path)
     if not active and _would_lock_out(actor, held_inside.values("pk")):
-        raise Refused("self_lock_out", LOCK_OUT_MESSAGE)
+        raise Refused("self_lock_out", _(LOCK_OUT_MESSAGE))
     organization.is_active = active
     organization.save(update_fields=["is_active", "updated_at"])
     record(actor, "organization.activate" if active else "organization.deactivate", organization)
@@ -127,13 +129,13 @@ def do_link_supervision(
 ) -> SupervisionLink:
     if supervisor == supervised:
         raise Refused(
-            "self_supervision", "Một tổ chức không thể tự giám sát chính mình.", "supervised"
+            "self_supervision", _("Một tổ chức không thể tự giám sát chính mình."), "supervised"
         )
     link, created = SupervisionLink.objects.get_or_create(
         supervisor=supervisor, supervised=supervised
     )
     if not created:
-        raise Refused("link_exists", "Quan hệ giám sát này đã có.", "supervised")
+        raise Refused("link_exists", _("Quan hệ giám sát này đã có."), "supervised")
     record(actor, "supervision.link", supervisor, supervised=supervised.pk)
     return link
 
@@ -155,10 +157,14 @@ def _check_password(password: str, user: User) -> None:
 def do_create_person(actor, *, username, full_name, email="", phone="", password=None) -> User:
     if User.objects.filter(username__iexact=username).exists():
         raise Refused(
-            "username_taken", "Tên đăng nhập này đã có người dùng; hãy chọn tên khác.", "username"
+            "username_taken",
+            _("Tên đăng nhập này đã có người dùng; hãy chọn tên khác."),
+            "username",
         )
     if email and User.objects.filter(email__iexact=email).exists():
-        raise Refused("email_taken", "Địa chỉ e-mail này đã gắn với một tài khoản khác.", "email")
+        raise Refused(
+            "email_taken", _("Địa chỉ e-mail này đã gắn với một tài khoản khác."), "email"
+        )
     person = User(username=username, full_name=full_name, email=email, phone=phone)
     if password:
         _check_password(password, person)
@@ -169,7 +175,9 @@ def do_create_person(actor, *, username, full_name, email="", phone="", password
     try:
         person.save()
     except IntegrityError:
-        raise Refused("username_taken", "Tên đăng nhập này đã có người dùng.", "username") from None
+        raise Refused(
+            "username_taken", _("Tên đăng nhập này đã có người dùng."), "username"
+        ) from None
     record(actor, "person.create", person, username=username)
     return person
 
@@ -177,7 +185,9 @@ def do_create_person(actor, *, username, full_name, email="", phone="", password
 @transaction.atomic
 def do_update_person(actor, person: User, *, full_name, email, phone) -> User:
     if email and User.objects.filter(email__iexact=email).exclude(pk=person.pk).exists():
-        raise Refused("email_taken", "Địa chỉ e-mail này đã gắn với một tài khoản khác.", "email")
+        raise Refused(
+            "email_taken", _("Địa chỉ e-mail này đã gắn với một tài khoản khác."), "email"
+        )
     changed = {
         name: [getattr(person, name), value]
         for name, value in {"full_name": full_name, "email": email, "phone": phone}.items()
@@ -192,7 +202,7 @@ def do_update_person(actor, person: User, *, full_name, email, phone) -> User:
 @transaction.atomic
 def do_set_person_active(actor, person: User, active: bool) -> None:
     if person == actor and not active:
-        raise Refused("self_deactivate", "Bạn không thể tự khóa tài khoản của mình.")
+        raise Refused("self_deactivate", _("Bạn không thể tự khóa tài khoản của mình."))
     person.is_active = active
     person.save(update_fields=["is_active", "updated_at"])
     record(actor, "person.activate" if active else "person.deactivate", person)
@@ -203,7 +213,9 @@ def do_add_membership(
     actor, person: User, organization: Organization, role: str, title: str = ""
 ) -> Membership:
     if Membership.objects.filter(user=person, organization=organization, role=role).exists():
-        raise Refused("membership_exists", "Người này đã có vai trò này tại tổ chức này.", "role")
+        raise Refused(
+            "membership_exists", _("Người này đã có vai trò này tại tổ chức này."), "role"
+        )
     membership = Membership.objects.create(
         user=person, organization=organization, role=role, title=title
     )
@@ -214,7 +226,7 @@ def do_add_membership(
 @transaction.atomic
 def do_remove_membership(actor, membership: Membership) -> None:
     if _would_lock_out(actor, [membership.pk]):
-        raise Refused("self_lock_out", LOCK_OUT_MESSAGE)
+        raise Refused("self_lock_out", _(LOCK_OUT_MESSAGE))
     record(
         actor,
         "membership.remove",
@@ -254,5 +266,5 @@ def do_revoke_api_token(actor: User, token: ApiToken) -> None:
         revoked_at=timezone.now()
     )
     if not updated:
-        raise Refused("token_revoked", "Mã truy cập này đã bị thu hồi trước đó.")
+        raise Refused("token_revoked", _("Mã truy cập này đã bị thu hồi trước đó."))
     record(actor, "api_token.revoke", token)

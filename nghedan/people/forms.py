@@ -27,7 +27,7 @@ class SignInForm(forms.Form):
             raise forms.ValidationError(
                 _(
                     "Đăng nhập sai quá nhiều lần. Vui lòng chờ %(minutes)s phút rồi thử lại, "
-                    'hoặc dùng "Quên mật khẩu".'
+                    'hoặc dùng "Quên mật khẩu?".'
                 ),
                 code="locked",
                 params={"minutes": settings.SIGN_IN_LOCK_MINUTES},

@@ -75,7 +75,10 @@ class OrganizationForm(forms.Form):
     code = forms.SlugField(
         label=_("Mã"),
         max_length=80,
-        help_text=_("Chữ không dấu, chữ số và dấu gạch ngang, ví dụ: mttq-phuong-ben-thanh."),
+        help_text=_(
+            "Chữ cái không dấu, chữ số, dấu gạch ngang (-) và gạch dưới (_), "
+            "ví dụ: mttq-phuong-ben-thanh."
+        ),
         error_messages={
             "required": _("Vui lòng nhập mã tổ chức."),
             "invalid": _(

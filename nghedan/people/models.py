@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class User(AbstractUser):
@@ -15,7 +16,7 @@ class User(AbstractUser):
     class Meta:
         ordering = ["full_name", "username"]
         verbose_name = _("người dùng")
-        verbose_name_plural = _("người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     def __str__(self) -> str:
         return self.full_name or self.username
@@ -70,7 +71,7 @@ class Organization(models.Model):
         null=True,
         blank=True,
         related_name="organizations",
-        verbose_name=_("xã, phường"),
+        verbose_name=_("xã, phường, đặc khu"),
     )
     # "/1/7/42/": the ids from the root down; a subtree is one prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False)
@@ -89,7 +90,7 @@ class Organization(models.Model):
     class Meta:
         ordering = ["path"]
         verbose_name = _("tổ chức")
-        verbose_name_plural = _("tổ chức")
+        verbose_name_plural = pgettext_lazy("plural", "tổ chức")
 
     def __str__(self) -> str:
         return self.name
@@ -122,7 +123,7 @@ class SupervisionLink(models.Model):
             ),
         ]
         verbose_name = _("quan hệ giám sát")
-        verbose_name_plural = _("quan hệ giám sát")
+        verbose_name_plural = pgettext_lazy("plural", "quan hệ giám sát")
 
     def __str__(self) -> str:
         return f"{self.supervisor} → {self.supervised}"
@@ -162,7 +163,7 @@ class Membership(models.Model):
             )
         ]
         verbose_name = _("thành viên")
-        verbose_name_plural = _("thành viên")
+        verbose_name_plural = pgettext_lazy("plural", "thành viên")
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organization}"
@@ -198,7 +199,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("mã truy cập API")
-        verbose_name_plural = _("mã truy cập API")
+        verbose_name_plural = pgettext_lazy("plural", "mã truy cập API")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

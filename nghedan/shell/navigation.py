@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nghedan.people.access import is_administrator, is_signed_in, is_staff_member
 
@@ -24,7 +25,7 @@ def menu_for(user) -> list[NavItem]:
     if is_staff_member(user):
         items.insert(1, NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
     if is_administrator(user):
-        items.append(NavItem(_("Tổ chức"), reverse("people:organizations")))
+        items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))
         items.append(NavItem(_("Người dùng"), reverse("people:people")))
     items.append(NavItem(_("Tài khoản"), reverse("people:account")))
     return items
