@@ -17,6 +17,7 @@ def test_settings(settings):
         }
     }
     settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.SECURE_SSL_REDIRECT = False
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

@@ -49,10 +49,24 @@ def copy_project(source: str, destination: Path) -> None:
         ).stdout
         subprocess.run(["tar", "-x", "-C", str(destination)], input=archive, check=True)
         return
-    listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        check=True, capture_output=True,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            [
+                "git",
+                "-C",
+                str(ROOT),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
+            check=True,
+            capture_output=True,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         origin = ROOT / name
         if origin.is_file():
@@ -90,8 +104,12 @@ def start_once(project: Path, port: int, env: dict[str, str], log: Path) -> dict
     began = time.monotonic()
     process = subprocess.Popen(
         ["make", "start", f"BIND=127.0.0.1:{port}"],
-        cwd=project, env=env, stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=project,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,  # its own process group, like a terminal's foreground job
     )
     steps: list[tuple[float, str]] = []
@@ -199,9 +217,7 @@ def main() -> None:
         closed = "port closed" if result["port_free_after"] else "PORT STILL ANSWERING"
         return f"{state}, {closed}"
 
-    source = (
-        "committed tree (HEAD)" if options.source == "head" else "work tree (git's view of it)"
-    )
+    source = "committed tree (HEAD)" if options.source == "head" else "work tree (git's view of it)"
     cache = "cold (no pip cache)" if options.cold_pip_cache else "pip's download cache as found"
 
     def row(label: str, result: dict) -> str:

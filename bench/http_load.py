@@ -35,8 +35,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # noqa: E402
 
 ROOT = report.ROOT
+# The first is the baseline: a static file (WhiteNoise, no database, no template).
 PAGES = [
-    ("baseline: /healthz", "/healthz"),
+    ("baseline: static file", "/static/nghedan/site.css"),
+    ("/healthz (SELECT 1)", "/healthz"),
     ("trang chủ / home: /", "/"),
     ("đăng nhập / sign-in: /dang-nhap/", "/dang-nhap/"),
 ]
@@ -74,7 +76,11 @@ def server_env(var_dir: Path) -> dict[str, str]:
 
 def manage(env: dict[str, str], *args: str, capture: bool = False) -> str:
     result = subprocess.run(
-        [python(), "manage.py", *args], cwd=ROOT, env=env, check=True, text=True,
+        [python(), "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        text=True,
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
     )
     return result.stdout or ""
@@ -222,19 +228,24 @@ def main() -> None:
             f"| {label} | {rate:,.0f} | {rate / baseline:.2f} | {ms[0]:.1f} | {ms[1]:.1f} | "
             f"{ms[2]:.1f} | {measure.requests:,} | {measure.errors} |"
         )
-    web = options.workers or f"default ({default_workers()})"
+    web = (
+        f"{options.workers} web processes"
+        if options.workers
+        else f"{default_workers()} web processes (the default)"
+    )
     threads = options.threads or 4
     body = f"""
 ## HTTP load (`bench/http_load.py`)
 
 Measured {report.now()} on {report.machine()}.
 
-- Server: `manage.py serve` on 127.0.0.1 — {web} web processes × {threads} threads (gunicorn
-  gthread) and 1 background worker; SQLite (WAL) in a fresh database with {data}; DEBUG off.
+- Server: `manage.py serve` on 127.0.0.1: {web} × {threads} threads
+  (gunicorn gthread) and 1 background worker; SQLite (WAL), a fresh database with {data};
+  DEBUG off.
 - Load: {options.concurrency} keep-alive connections from one Python process on the same
-  machine (client and server share the CPUs: the client used {client_cpu:.0%} of one CPU);
-  {options.duration:g} s per page in
-  {options.rounds} slices taken in turn, after {options.warmup:g} s of warm-up per page.
+  machine, which shares the CPUs with the server (the client used {client_cpu:.0%} of one
+  CPU); {options.duration:g} s per page in {options.rounds} slices taken in turn, after
+  {options.warmup:g} s of warm-up per page.
 - Requests/s is the median over the slices; latencies are over every request.
 
 | page | requests/s | ÷ baseline | p50 ms | p95 ms | p99 ms | requests | errors |

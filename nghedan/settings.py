@@ -5,6 +5,7 @@ value stops start-up with a message that names the variable and the expected for
 values at once, by `env.done()` at the end of this file).
 """
 
+import contextlib
 import os
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,8 @@ TEMPLATES = [
 _database = env.database(
     "NGHEDAN_DATABASE_URL", f"sqlite:///{VAR_DIR / 'nghedan.sqlite3'}", BASE_DIR
 )
+# Each web thread keeps its connection this long (SQLite too: opening one costs a request).
+_conn_max_age = env.integer("NGHEDAN_DB_CONN_MAX_AGE", 60)
 DATABASES: dict[str, dict[str, Any]]
 if _database.is_sqlite:
     Path(_database.name).parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +94,8 @@ if _database.is_sqlite:
         "default": {
             "ENGINE": _database.engine,
             "NAME": _database.name,
+            "CONN_MAX_AGE": _conn_max_age,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; the pragmas are set per connection.
                 "init_command": (
@@ -110,7 +115,7 @@ else:
             "PASSWORD": _database.password,
             "HOST": _database.host,
             "PORT": _database.port,
-            "CONN_MAX_AGE": env.integer("NGHEDAN_DB_CONN_MAX_AGE", 60),
+            "CONN_MAX_AGE": _conn_max_age,
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": _database.options,
         }
@@ -122,14 +127,19 @@ LOGIN_REDIRECT_URL = "shell:dashboard"
 LOGOUT_REDIRECT_URL = "shell:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Failed sign-ins: after this many within the window, the account and address wait.
 SIGN_IN_MAX_FAILURES = env.integer("NGHEDAN_SIGN_IN_MAX_FAILURES", 5, minimum=1)
 SIGN_IN_LOCK_MINUTES = env.integer("NGHEDAN_SIGN_IN_LOCK_MINUTES", 15, minimum=1)
+# How many reverse proxies stand in front of the web processes: the client's address is read
+# that many hops from the right of X-Forwarded-For (0: the connection's own address).
+TRUSTED_PROXIES = env.integer("NGHEDAN_TRUSTED_PROXIES", 0, minimum=0)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -141,6 +151,9 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+# WhiteNoise warns at every start while collectstatic has not made it yet.
+with contextlib.suppress(OSError):
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -128,8 +128,9 @@ def field_message(error: dict, field: str) -> str:
     template = FIELD_MESSAGES.get(kind)
     if template is None:
         return INVALID_VALUE
-    context = {name: str(value).replace(" or ", " hoặc ") for name, value in
-               error.get("ctx", {}).items()}
+    context = {
+        name: str(value).replace(" or ", " hoặc ") for name, value in error.get("ctx", {}).items()
+    }
     try:
         return template.format(**context)
     except (KeyError, IndexError):

@@ -58,14 +58,12 @@ NOT_SUPPORTED = (
 
 
 def expiry() -> timedelta:
-    return timedelta(hours=getattr(settings, "NGHEDAN_IDEMPOTENCY_HOURS", 24))
+    return timedelta(hours=settings.IDEMPOTENCY_HOURS)
 
 
 def prune_idempotent_requests() -> int:
     """Forget keys older than the expiry; returns how many were deleted."""
-    deleted, _ = IdempotentRequest.objects.filter(
-        created_at__lt=timezone.now() - expiry()
-    ).delete()
+    deleted, _ = IdempotentRequest.objects.filter(created_at__lt=timezone.now() - expiry()).delete()
     return deleted
 
 
@@ -101,7 +99,10 @@ def claim(request: HttpRequest, key: str) -> IdempotentRequest | HttpResponse:
     try:
         with transaction.atomic():
             return IdempotentRequest.objects.create(
-                user=user, key=key, method=str(request.method), path=request.path,
+                user=user,
+                key=key,
+                method=str(request.method),
+                path=request.path,
                 body_hash=body_hash,
             )
     except IntegrityError:
@@ -109,7 +110,9 @@ def claim(request: HttpRequest, key: str) -> IdempotentRequest | HttpResponse:
     if earlier is None:  # released by a failed first request a moment ago: retry later
         raise Refused("idempotency_in_progress", IN_PROGRESS, status=409)
     if (earlier.method, earlier.path, earlier.body_hash) != (
-        request.method, request.path, body_hash
+        request.method,
+        request.path,
+        body_hash,
     ):
         raise Refused("idempotency_key_reused", KEY_REUSED, status=422)
     if earlier.in_progress:

@@ -12,7 +12,9 @@ class IdempotentRequest(models.Model):
     """
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("người dùng"),
     )
     key = models.CharField(_("khóa"), max_length=255)

@@ -261,16 +261,6 @@ def env_secret(
     return value
 
 
-def env_required(name: str, *, unless: bool, default: str, expected: str) -> str:
-    """A value production must set; `unless` (e.g. DEBUG) allows the development default."""
-    value = os.environ.get(name, "")
-    if value:
-        return value
-    if unless:
-        return default
-    raise SettingError(name, None, expected)
-
-
 # --- database URLs -------------------------------------------------------------------------
 
 

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from typing_extensions import TypeIs
 
 from nghedan.people.models import ApiToken, Membership, Organization, Role, SupervisionLink, User
 
@@ -21,7 +22,7 @@ WORKING_ROLES = frozenset(
 )
 
 
-def is_signed_in(user: User | AnonymousUser) -> bool:
+def is_signed_in(user: User | AnonymousUser) -> TypeIs[User]:
     return bool(user and user.is_authenticated and user.is_active)
 
 
@@ -35,7 +36,7 @@ def roles_of(user: User | AnonymousUser) -> set[str]:
                 "role", flat=True
             )
         )
-        user._nghedan_roles = cached  # type: ignore[union-attr]
+        user._nghedan_roles = cached  # type: ignore[attr-defined]
     return cached
 
 
@@ -160,7 +161,7 @@ def get_supervision_link_for_user(user: User | AnonymousUser, pk: int) -> Superv
 
 def get_api_token_for_user(user: User | AnonymousUser, pk: int) -> ApiToken:
     """Only one's own tokens: nobody else's, administrators included."""
-    token = ApiToken.objects.filter(user__pk=user.pk, pk=pk).first()
+    token = ApiToken.objects.filter(user=user, pk=pk).first() if is_signed_in(user) else None
     if token is None:
         raise Http404("Không tìm thấy mã truy cập / Token not found")
     return token

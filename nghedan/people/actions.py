@@ -72,7 +72,7 @@ def do_update_organization(actor, organization: Organization, **fields) -> Organ
     for name, value in fields.items():
         setattr(organization, name, value)
     if fields.get("commune") is not None and not fields.get("province"):
-        organization.province = organization.commune.province
+        organization.province = fields["commune"].province
     if new_parent != organization.parent:
         _move(organization, new_parent)
     organization.save()

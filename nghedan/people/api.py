@@ -327,13 +327,9 @@ def me(request):
 # Organizations
 
 
-@router.get(
-    "/organizations", response=list[OrganizationOut], summary="Các tổ chức tôi được xem"
-)
+@router.get("/organizations", response=list[OrganizationOut], summary="Các tổ chức tôi được xem")
 @paginate(LimitOffset)
-def list_organizations(
-    request, kind: Organization.Kind | None = None, parent: int | None = None
-):
+def list_organizations(request, kind: Organization.Kind | None = None, parent: int | None = None):
     found = visible_organizations(request.auth).select_related("province", "commune")
     if kind is not None:
         found = found.filter(kind=kind)
@@ -365,9 +361,7 @@ def create_organization(request, payload: OrganizationCreate):
     )
 
 
-@router.patch(
-    "/organizations/{organization_id}", response=OrganizationOut, summary="Sửa tổ chức"
-)
+@router.patch("/organizations/{organization_id}", response=OrganizationOut, summary="Sửa tổ chức")
 def update_organization(request, organization_id: int, payload: OrganizationUpdate):
     user = request.auth
     organization = get_organization_for_user(user, organization_id, write=True)
@@ -451,9 +445,7 @@ def add_membership(request, person_id: int, payload: MembershipCreate):
     _require_administrator(user)
     person = get_person_for_user(user, person_id, write=True)
     organization = _administered(user, payload.organization, "organization")
-    return actions.do_add_membership(
-        user, person, organization, payload.role.value, payload.title
-    )
+    return actions.do_add_membership(user, person, organization, payload.role.value, payload.title)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None}, summary="Bỏ một vai trò")

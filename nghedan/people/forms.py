@@ -3,6 +3,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from nghedan.lib.addresses import client_address
 from nghedan.people import signin
 
 
@@ -22,7 +23,7 @@ class SignInForm(forms.Form):
         username, password = data.get("username"), data.get("password")
         if not username or not password:
             return data
-        address = signin.client_address(self.request)
+        address = client_address(self.request)
         if signin.is_locked(username, address):
             raise forms.ValidationError(
                 _(

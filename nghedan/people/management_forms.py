@@ -4,6 +4,8 @@ Choices are limited to what the administrator may use (the organizations they ad
 so a forged choice fails as an invalid one; everything else is decided by `actions`.
 """
 
+from typing import cast
+
 from django import forms
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sites.shortcuts import get_current_site
@@ -118,7 +120,7 @@ class OrganizationForm(forms.Form):
         if organization is not None:
             kwargs.setdefault("initial", _organization_initial(organization))
         super().__init__(*args, **kwargs)
-        parent = self.fields["parent"]
+        parent = cast(forms.ModelChoiceField, self.fields["parent"])
         # An organization keeps its present parent even when that one is above the
         # administrator's subtree (a ward administrator editing their own ward).
         current_parent = organization.parent_id if organization else None
@@ -130,7 +132,9 @@ class OrganizationForm(forms.Form):
         )
         if not parent.required:
             parent.empty_label = _("— Không trực thuộc tổ chức nào —")
-        self.fields["commune"].queryset = communes_of(self._chosen_province())
+        cast(forms.ModelChoiceField, self.fields["commune"]).queryset = communes_of(
+            self._chosen_province()
+        )
         self.fields["province"].widget.attrs.update(
             {
                 "hx-get": reverse("people:organization_communes"),
@@ -181,7 +185,7 @@ class SupervisionForm(forms.Form):
     def __init__(self, user, supervisor: Organization, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Both ends administered: a link widens what the supervisor's members may see.
-        self.fields["supervised"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["supervised"]).queryset = (
             administered_organizations(user).filter(is_active=True).exclude(pk=supervisor.pk)
         )
 

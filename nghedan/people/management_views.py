@@ -381,4 +381,3 @@ def membership_remove(request, pk):
     if people_for_user(request.user).filter(pk=person.pk).exists():
         return redirect("people:person", pk=person.pk)
     return redirect("people:people")
-

@@ -35,7 +35,3 @@ def forget_failures(username: str) -> None:
 def prune_old_failures() -> int:
     deleted, _ = SignInFailure.objects.filter(created_at__lt=_window_start()).delete()
     return deleted
-
-
-def client_address(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None

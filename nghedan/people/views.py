@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from nghedan.audit.chain import record
 from nghedan.lib import ratelimit
+from nghedan.lib.addresses import client_address
 from nghedan.lib.refusal import Refused
 from nghedan.people import actions, signin
 from nghedan.people.decorators import signed_in_required
@@ -26,7 +27,7 @@ def sign_in(request):
             user = form.user
             login(request, user)
             signin.forget_failures(user.get_username())
-            record(user, "auth.sign_in", user, address=signin.client_address(request))
+            record(user, "auth.sign_in", user, address=client_address(request))
             target = request.POST.get("next") or request.GET.get("next") or ""
             if not url_has_allowed_host_and_scheme(
                 target, {request.get_host()}, request.is_secure()
@@ -37,7 +38,7 @@ def sign_in(request):
             None,
             "auth.sign_in_failed",
             ("people.user", request.POST.get("username", "")[:64]),
-            address=signin.client_address(request),
+            address=client_address(request),
         )
     return render(
         request,
@@ -82,7 +83,7 @@ def sign_up(request):
     """A citizen's own account, to follow what they sent. Feedback needs no account."""
     form = CitizenSignUpForm(data=request.POST or None)
     if request.method == "POST":
-        address = signin.client_address(request) or "?"
+        address = client_address(request) or "?"
         if not ratelimit.allow("sign_up", address, limit=SIGN_UPS_PER_HOUR, window=3600):
             return too_many(request, "people/sign_up.html", form)
         if form.is_valid() and not form.cleaned_data["website"]:
@@ -116,7 +117,7 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("people:password_reset_done")
 
     def post(self, request, *args, **kwargs):
-        address = signin.client_address(request) or "?"
+        address = client_address(request) or "?"
         if not ratelimit.allow("password_reset", address, limit=RESETS_PER_HOUR, window=3600):
             return too_many(request, self.template_name, self.get_form())
         return super().post(request, *args, **kwargs)

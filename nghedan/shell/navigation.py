@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -11,7 +12,7 @@ from nghedan.people.access import is_administrator, is_signed_in, is_staff_membe
 
 @dataclass(frozen=True)
 class NavItem:
-    label: str
+    label: str | Promise
     url: str
 
 

@@ -44,16 +44,27 @@ def person(username: str, full_name: str, *roles: tuple[Organization, str]) -> U
 def build_city() -> SimpleNamespace:
     hcm = Province.objects.get(code="79")
     city = actions.do_create_organization(
-        None, name="Ủy ban nhân dân Thành phố Hồ Chí Minh", code="ubnd-tphcm",
-        kind=Kind.PEOPLES_COMMITTEE, province=hcm,
+        None,
+        name="Ủy ban nhân dân Thành phố Hồ Chí Minh",
+        code="ubnd-tphcm",
+        kind=Kind.PEOPLES_COMMITTEE,
+        province=hcm,
     )
     ward = actions.do_create_organization(
-        None, name="Ủy ban nhân dân phường Sài Gòn", code="ubnd-phuong-sai-gon",
-        kind=Kind.PEOPLES_COMMITTEE, parent=city, province=hcm,
+        None,
+        name="Ủy ban nhân dân phường Sài Gòn",
+        code="ubnd-phuong-sai-gon",
+        kind=Kind.PEOPLES_COMMITTEE,
+        parent=city,
+        province=hcm,
     )
     other_ward = actions.do_create_organization(
-        None, name="Ủy ban nhân dân phường Bến Thành", code="ubnd-phuong-ben-thanh",
-        kind=Kind.PEOPLES_COMMITTEE, parent=city, province=hcm,
+        None,
+        name="Ủy ban nhân dân phường Bến Thành",
+        code="ubnd-phuong-ben-thanh",
+        kind=Kind.PEOPLES_COMMITTEE,
+        parent=city,
+        province=hcm,
     )
     root = User.objects.create_superuser("quantri.hethong", "hethong@nghedan.vn", None)
     return SimpleNamespace(

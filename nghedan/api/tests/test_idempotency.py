@@ -58,8 +58,10 @@ def test_the_same_key_for_another_body_is_refused(city, admin):
 def test_the_same_key_for_another_address_is_refused(city, admin):
     post(admin, new_organization(city), "khoa-chung")
     person = {
-        "username": "tiepnhan.saigon", "full_name": "Lê Thị Hồng",
-        "organization": city.ward.pk, "role": "reception",
+        "username": "tiepnhan.saigon",
+        "full_name": "Lê Thị Hồng",
+        "organization": city.ward.pk,
+        "role": "reception",
     }
     response = post(admin, person, "khoa-chung", path="/api/v1/people")
     assert response.status_code == 422
@@ -73,7 +75,10 @@ def sent(rf, data, path=ORGANIZATIONS):
 def test_a_retry_while_the_first_is_running_gets_409(city, admin, rf):
     data = new_organization(city)
     IdempotentRequest.objects.create(  # reserved by a first request that has not ended yet
-        user=city.ward_admin, key="dang-chay", method="POST", path=ORGANIZATIONS,
+        user=city.ward_admin,
+        key="dang-chay",
+        method="POST",
+        path=ORGANIZATIONS,
         body_hash=fingerprint(sent(rf, data)),
     )
     response = post(admin, data, "dang-chay")
@@ -85,7 +90,10 @@ def test_a_retry_while_the_first_is_running_gets_409(city, admin, rf):
 def test_a_reservation_abandoned_by_a_dead_process_is_taken_over(city, admin, rf):
     data = new_organization(city)
     IdempotentRequest.objects.create(
-        user=city.ward_admin, key="bo-do", method="POST", path=ORGANIZATIONS,
+        user=city.ward_admin,
+        key="bo-do",
+        method="POST",
+        path=ORGANIZATIONS,
         body_hash=fingerprint(sent(rf, data)),
     )
     IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(minutes=11))
@@ -140,7 +148,7 @@ def test_a_token_and_a_session_of_one_user_share_keys(city, admin):
 
 
 def test_an_expired_key_may_be_used_again(city, admin, settings):
-    settings.NGHEDAN_IDEMPOTENCY_HOURS = 1
+    settings.IDEMPOTENCY_HOURS = 1
     post(admin, new_organization(city), "khoa-cu")
     IdempotentRequest.objects.update(created_at=timezone.now() - timedelta(hours=2))
     response = post(admin, new_organization(city, code="mttq-moi"), "khoa-cu")
@@ -149,7 +157,7 @@ def test_an_expired_key_may_be_used_again(city, admin, settings):
 
 
 def test_pruning_forgets_only_expired_keys(city, admin, settings):
-    settings.NGHEDAN_IDEMPOTENCY_HOURS = 24
+    settings.IDEMPOTENCY_HOURS = 24
     post(admin, new_organization(city), "cu")
     post(admin, new_organization(city, code="mttq-2"), "moi")
     IdempotentRequest.objects.filter(key="cu").update(

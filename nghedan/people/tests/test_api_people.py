@@ -91,8 +91,11 @@ def test_a_city_administrator_sees_the_whole_tree(city):
 
 def test_organizations_filter_by_kind_and_parent(city):
     actions.do_create_organization(
-        None, name="Ban Dân vận Thành ủy", code="bdv-thanh-uy",
-        kind=Organization.Kind.MASS_MOBILIZATION, parent=city.city,
+        None,
+        name="Ban Dân vận Thành ủy",
+        code="bdv-thanh-uy",
+        kind=Organization.Kind.MASS_MOBILIZATION,
+        parent=city.city,
     )
     admin = signed_in(city.city_admin)
     by_kind = admin.get(ORGANIZATIONS, {"kind": "mass_mobilization"})
@@ -115,8 +118,12 @@ def test_the_list_costs_the_same_queries_whatever_the_page_size(city):
     for number in range(30):
         commune = communes[number % len(communes)]
         actions.do_create_organization(
-            None, name=f"Ủy ban MTTQ {commune.name} {number}", code=f"mttq-{number}",
-            kind=Organization.Kind.FATHERLAND_FRONT, parent=city.ward, commune=commune,
+            None,
+            name=f"Ủy ban MTTQ {commune.name} {number}",
+            code=f"mttq-{number}",
+            kind=Organization.Kind.FATHERLAND_FRONT,
+            parent=city.ward,
+            commune=commune,
         )
     admin = signed_in(city.city_admin)
 
@@ -255,7 +262,10 @@ def test_a_move_into_its_own_subtree_is_refused(city):
 
 def test_a_city_administrator_moves_and_deactivates_a_ward(city):
     bdv = actions.do_create_organization(
-        None, name="Ban Dân vận", code="bdv", kind=Organization.Kind.MASS_MOBILIZATION,
+        None,
+        name="Ban Dân vận",
+        code="bdv",
+        kind=Organization.Kind.MASS_MOBILIZATION,
         parent=city.city,
     )
     url = f"{ORGANIZATIONS}/{city.other_ward.pk}"
@@ -304,8 +314,10 @@ def test_a_person_of_another_ward_is_not_found(city):
 def test_the_people_list_costs_the_same_queries_whatever_the_page_size(city):
     for number in range(12):
         actions.do_add_membership(
-            None, User.objects.create(username=f"cb{number}", full_name=f"Cán bộ {number}"),
-            city.ward, Role.RECEPTION,
+            None,
+            User.objects.create(username=f"cb{number}", full_name=f"Cán bộ {number}"),
+            city.ward,
+            Role.RECEPTION,
         )
     admin = signed_in(city.ward_admin)
 

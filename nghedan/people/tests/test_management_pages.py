@@ -70,20 +70,35 @@ def places():
 @pytest.fixture
 def w(places):
     city = actions.do_create_organization(
-        None, name="Thành ủy Thành phố Thử", code="thanh-uy", kind=Kind.PARTY_COMMITTEE,
+        None,
+        name="Thành ủy Thành phố Thử",
+        code="thanh-uy",
+        kind=Kind.PARTY_COMMITTEE,
         province=places.province,
     )
     ward = actions.do_create_organization(
-        None, name="UBND Phường Một", code="ubnd-phuong-mot", kind=Kind.PEOPLES_COMMITTEE,
-        parent=city, commune=places.ward_one,
+        None,
+        name="UBND Phường Một",
+        code="ubnd-phuong-mot",
+        kind=Kind.PEOPLES_COMMITTEE,
+        parent=city,
+        commune=places.ward_one,
     )
     ward_front = actions.do_create_organization(
-        None, name="Ủy ban MTTQ Phường Một", code="mttq-phuong-mot", kind=Kind.FATHERLAND_FRONT,
-        parent=ward, commune=places.ward_one,
+        None,
+        name="Ủy ban MTTQ Phường Một",
+        code="mttq-phuong-mot",
+        kind=Kind.FATHERLAND_FRONT,
+        parent=ward,
+        commune=places.ward_one,
     )
     other_ward = actions.do_create_organization(
-        None, name="UBND Phường Hai", code="ubnd-phuong-hai", kind=Kind.PEOPLES_COMMITTEE,
-        parent=city, commune=places.ward_two,
+        None,
+        name="UBND Phường Hai",
+        code="ubnd-phuong-hai",
+        kind=Kind.PEOPLES_COMMITTEE,
+        parent=city,
+        commune=places.ward_two,
     )
     return SimpleNamespace(
         places=places,
@@ -281,9 +296,12 @@ def test_visible_but_not_administered_is_read_only(w, ward_admin):
     assert url("organization_edit", w.other_ward.pk) not in page_text(page)
     assert ward_admin.get(url("organization_edit", w.other_ward.pk)).status_code == 403
     assert ward_admin.post(url("organization_set_active", w.other_ward.pk)).status_code == 403
-    assert ward_admin.post(
-        url("supervision_add", w.other_ward.pk), {"supervised": w.ward.pk}
-    ).status_code == 403
+    assert (
+        ward_admin.post(
+            url("supervision_add", w.other_ward.pk), {"supervised": w.ward.pk}
+        ).status_code
+        == 403
+    )
     # Seeing is not enough to link: a link would widen what their own ward's members see.
     response = ward_admin.post(url("supervision_add", w.ward.pk), {"supervised": w.other_ward.pk})
     assert response.status_code == 400

@@ -195,3 +195,16 @@ def test_sign_up_is_rate_limited_per_address_and_counted(client, demo):
     assert response.status_code == 429
     assert not User.objects.filter(username="tran.bich").exists()
     assert ratelimit.blocked_total("sign_up") >= 1
+
+
+def test_behind_a_proxy_the_lock_follows_the_real_address(client, demo, settings):
+    from nghedan.people.models import SignInFailure
+
+    settings.TRUSTED_PROXIES = 1
+    client.post(
+        SIGN_IN,
+        {"username": "xuly.saigon", "password": "x"},
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert SignInFailure.objects.get().address == "203.0.113.9"

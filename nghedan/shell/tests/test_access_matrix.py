@@ -222,9 +222,7 @@ def test_every_route_is_in_the_matrix():
         "people:organization", "people:organization_edit", "people:person", "people:person_edit",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
-    api_paths = {
-        path for path in api.get_openapi_schema()["paths"]
-    }
+    api_paths = {path for path in api.get_openapi_schema()["paths"]}
     assert api_paths - API_PATHS_COVERED - API_CHECKED_ELSEWHERE == set()
 
 

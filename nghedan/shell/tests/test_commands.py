@@ -54,7 +54,10 @@ def serve_env(tmp_path: Path) -> dict[str, str]:
     )
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"],
-        cwd=settings.BASE_DIR, env=env, check=True, timeout=120,
+        cwd=settings.BASE_DIR,
+        env=env,
+        check=True,
+        timeout=120,
     )
     return env
 
@@ -80,9 +83,24 @@ def test_serve_answers_restarts_a_dead_worker_and_stops_on_sigterm(serve_env, tm
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
-            [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}",
-             "--workers", "1", "--threads", "2", "--task-workers", "1", "--no-access-log"],
-            cwd=settings.BASE_DIR, env=serve_env, stdout=out, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "manage.py",
+                "serve",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--threads",
+                "2",
+                "--task-workers",
+                "1",
+                "--no-access-log",
+            ],
+            cwd=settings.BASE_DIR,
+            env=serve_env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
     try:
         wait_for(lambda: healthz(port), 60, "/healthz")
@@ -116,7 +134,11 @@ def test_serve_refuses_a_port_in_use(serve_env):
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "manage.py", "serve", "--bind", f"127.0.0.1:{port}"],
-            cwd=settings.BASE_DIR, env=serve_env, capture_output=True, text=True, timeout=60,
+            cwd=settings.BASE_DIR,
+            env=serve_env,
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
     assert result.returncode != 0
     assert f"Port {port} on 127.0.0.1 is in use" in result.stderr

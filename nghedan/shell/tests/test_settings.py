@@ -54,11 +54,15 @@ BAD_VALUES = [
         id="database-scheme",
     ),
     pytest.param(
-        {"NGHEDAN_EMAIL_PORT": "abc"}, "NGHEDAN_EMAIL_PORT", "a whole number from 1 to 65535",
+        {"NGHEDAN_EMAIL_PORT": "abc"},
+        "NGHEDAN_EMAIL_PORT",
+        "a whole number from 1 to 65535",
         id="email-port",
     ),
     pytest.param(
-        {"NGHEDAN_SECRET_KEY": "short"}, "NGHEDAN_SECRET_KEY", "at least 50 characters",
+        {"NGHEDAN_SECRET_KEY": "short"},
+        "NGHEDAN_SECRET_KEY",
+        "at least 50 characters",
         id="short-key",
     ),
     pytest.param(

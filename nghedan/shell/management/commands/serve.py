@@ -102,28 +102,38 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--bind", default="127.0.0.1:8000",
+            "--bind",
+            default="127.0.0.1:8000",
             help="Địa chỉ máy:cổng / host:port to listen on (default %(default)s)",
         )
         parser.add_argument(
-            "--workers", type=int, default=settings.WEB_WORKERS,
+            "--workers",
+            type=int,
+            default=settings.WEB_WORKERS,
             help="Số tiến trình web / web processes (NGHEDAN_WEB_WORKERS, now %(default)s)",
         )
         parser.add_argument(
-            "--threads", type=int, default=settings.WEB_THREADS,
+            "--threads",
+            type=int,
+            default=settings.WEB_THREADS,
             help="Số luồng mỗi tiến trình / threads per web process (NGHEDAN_WEB_THREADS)",
         )
         parser.add_argument(
-            "--task-workers", type=int, default=settings.TASK_WORKERS,
+            "--task-workers",
+            type=int,
+            default=settings.TASK_WORKERS,
             help="Số tiến trình tác vụ nền, 0 = không / background workers, 0 = none "
             "(NGHEDAN_TASK_WORKERS, now %(default)s)",
         )
         parser.add_argument(
-            "--timeout", type=int, default=60,
+            "--timeout",
+            type=int,
+            default=60,
             help="Giây tối đa cho một yêu cầu / seconds a request may take (default %(default)s)",
         )
         parser.add_argument(
-            "--no-access-log", action="store_true",
+            "--no-access-log",
+            action="store_true",
             help="Không ghi nhật ký truy cập / do not log each request",
         )
 
@@ -131,17 +141,31 @@ class Command(BaseCommand):
 
     def web_argv(self, options) -> list[str]:
         argv = [
-            sys.executable, "-m", "gunicorn", "nghedan.wsgi:application",
-            "--bind", options["bind"],
-            "--workers", str(options["workers"]),
-            "--threads", str(options["threads"]),
-            "--worker-class", "gthread",
-            "--timeout", str(options["timeout"]),
-            "--graceful-timeout", str(STOP_GRACE_SECONDS - 5),
-            "--keep-alive", "5",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "nghedan.wsgi:application",
+            "--bind",
+            options["bind"],
+            "--workers",
+            str(options["workers"]),
+            "--threads",
+            str(options["threads"]),
+            "--worker-class",
+            "gthread",
+            "--timeout",
+            str(options["timeout"]),
+            "--graceful-timeout",
+            str(STOP_GRACE_SECONDS - 5),
+            "--keep-alive",
+            "5",
             # A worker is replaced now and then, so a slow leak cannot grow without end.
-            "--max-requests", "5000", "--max-requests-jitter", "500",
-            "--error-logfile", "-",
+            "--max-requests",
+            "5000",
+            "--max-requests-jitter",
+            "500",
+            "--error-logfile",
+            "-",
             # This command is the one that controls gunicorn; several may run on one machine.
             "--no-control-socket",
         ]
@@ -155,8 +179,15 @@ class Command(BaseCommand):
     def worker_argv(self, slot: int) -> list[str]:
         worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{slot}"
         return [
-            sys.executable, "-m", "django", "db_worker",
-            "--queue-name", "*", "--no-reload", "--worker-id", worker_id[:64],
+            sys.executable,
+            "-m",
+            "django",
+            "db_worker",
+            "--queue-name",
+            "*",
+            "--no-reload",
+            "--worker-id",
+            worker_id[:64],
         ]
 
     def start(self, child: Child) -> None:
@@ -210,8 +241,9 @@ class Command(BaseCommand):
         self.stop_requests = 0
         self.reload_requested = False
         web = Child("web (gunicorn)", self.web_argv(options))
-        workers = [Child(f"worker {slot + 1}", self.worker_argv(slot + 1))
-                   for slot in range(task_workers)]
+        workers = [
+            Child(f"worker {slot + 1}", self.worker_argv(slot + 1)) for slot in range(task_workers)
+        ]
         self.children = [web, *workers]
 
         signal.signal(signal.SIGINT, self.on_stop)
