@@ -30,33 +30,14 @@ manage migrate --noinput
 say "Tệp tĩnh / Static files (collectstatic)"
 manage collectstatic --noinput -v0
 
-# Each command is looked for in the source, which is quicker than asking Django.
-has_command() { compgen -G "$ROOT/nghedan/*/management/commands/$1.py" >/dev/null; }
+say "Địa danh / Reference places (load_places)"
+manage load_places
 
-logins=""
-if has_command load_places; then
-    say "Địa danh / Reference places (load_places)"
-    manage load_places
-    if has_command load_demo; then
-        say "Dữ liệu mẫu / Demo data (load_demo)"
-        if grep -q -- '--print-logins' "$ROOT"/nghedan/*/management/commands/load_demo.py; then
-            logins="$(manage load_demo --print-logins)"
-        else
-            manage load_demo
-        fi
-    else
-        warn "chưa có lệnh load_demo / no load_demo command yet"
-    fi
-else
-    warn "chưa có lệnh load_places: bỏ qua dữ liệu mẫu / no load_places command yet: no demo data"
-fi
+say "Dữ liệu mẫu / Demo data (load_demo)"
+logins="$(manage load_demo --print-logins)"
 
 say "Nghe Dân: http://$BIND/"
-if [ -n "$logins" ]; then
-    printf '%s\n' "$logins"
-else
-    echo "Tài khoản mẫu: xem README.md / Demo logins: see README.md"
-fi
+printf '%s\n' "$logins"
 echo "Dừng: Ctrl-C / Stop: Ctrl-C"
 echo
 exec "$PY" manage.py serve --bind "$BIND"
