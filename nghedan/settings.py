@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "nghedan.audit",
     "nghedan.shell",
     "nghedan.api",
+    "nghedan.cases",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,14 @@ TASK_WORKERS = env.integer("NGHEDAN_TASK_WORKERS", 1)
 # The audit chain is keyed so that someone who can write the database cannot re-forge it.
 # Kept and backed up with the data: a new key cannot verify entries sealed with the old one.
 AUDIT_KEY = env.secret("NGHEDAN_AUDIT_KEY", required=False, default=SECRET_KEY)
+
+# A citizen not satisfied with an answer may ask once, within this many days, to reopen it.
+REOPEN_DAYS = env.integer("NGHEDAN_REOPEN_DAYS", 30, minimum=1)
+
+# Keys that encrypt denouncers' identities (Fernet keys, comma-separated, newest first: the
+# first encrypts, all decrypt; `manage.py rotate_identity_keys` re-encrypts with the first).
+# Unset, a key derived from the secret key is used: enough for a trial, not for production.
+IDENTITY_KEYS = env.fernet_keys("NGHEDAN_IDENTITY_KEYS")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 HTTPS = env.boolean("NGHEDAN_HTTPS", not DEBUG)

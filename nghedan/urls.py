@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("nghedan.shell.urls")),
     path("", include("nghedan.people.urls")),
     path("places/", include("nghedan.places.urls")),
+    path("", include("nghedan.cases.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -10,6 +10,8 @@ module-level `env_*` functions are the same readers, raising `SettingError` at o
 
 from __future__ import annotations
 
+import base64
+import binascii
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -59,8 +61,11 @@ DATABASE_FORM = Form(
     "sqlite:///đường/dẫn/tệp.sqlite3 hoặc postgres://người_dùng:mật_khẩu@máy:5432/tên_csdl",
     "sqlite:///path/to/file.sqlite3 or postgres://user:password@host:5432/database",
 )
-# Kept for callers of the first version of this module.
-DATABASE_FORMS = DATABASE_FORM.vi
+FERNET_KEYS_FORM = Form(
+    "các khóa Fernet (44 ký tự base64) phân cách bởi dấu phẩy, khóa mới nhất đứng đầu; tạo bằng: "
+    'python3 -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"',
+    "Fernet keys (44 base64 characters) separated by commas, newest first",
+)
 
 
 def int_form(minimum: int, maximum: int | None = None) -> Form:
@@ -203,6 +208,13 @@ def env_choice(
     if value not in choices:
         raise SettingError(name, raw, choice_form(choices))
     return value
+
+
+def is_fernet_key(item: str) -> bool:
+    try:
+        return len(base64.urlsafe_b64decode(item.encode())) == 32 and len(item) == 44
+    except (ValueError, binascii.Error):
+        return False
 
 
 def is_host(item: str) -> bool:
@@ -371,6 +383,9 @@ class Environment:
 
     def strings(self, name: str, default: list[str], **kw: Any) -> list[str]:
         return self._read(name, default, env_list, default, **kw)
+
+    def fernet_keys(self, name: str) -> list[str]:
+        return self.strings(name, [], form=FERNET_KEYS_FORM, valid=is_fernet_key)
 
     def hosts(self, name: str, default: list[str]) -> list[str]:
         return self.strings(name, default, form=HOSTS_FORM, valid=is_host)

@@ -45,6 +45,11 @@ def is_staff_member(user: User | AnonymousUser) -> bool:
     return bool(roles_of(user)) or (is_signed_in(user) and user.is_superuser)
 
 
+def has_working_role(user: User | AnonymousUser) -> bool:
+    """Someone who works on or follows cases (any role but administrator)."""
+    return bool(roles_of(user) & WORKING_ROLES)
+
+
 def is_administrator(user: User | AnonymousUser) -> bool:
     return Role.ADMIN in roles_of(user) or (is_signed_in(user) and user.is_superuser)
 

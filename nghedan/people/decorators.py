@@ -5,7 +5,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from nghedan.people.access import is_administrator, is_signed_in, is_staff_member
+from nghedan.people.access import (
+    has_working_role,
+    is_administrator,
+    is_signed_in,
+    is_staff_member,
+)
 
 
 def _guard(check):
@@ -28,3 +33,4 @@ def _guard(check):
 signed_in_required = _guard(lambda user: True)
 staff_required = _guard(is_staff_member)
 administrator_required = _guard(is_administrator)
+working_role_required = _guard(has_working_role)

@@ -7,7 +7,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from nghedan.people.access import is_administrator, is_signed_in, is_staff_member
+from nghedan.people.access import (
+    has_working_role,
+    is_administrator,
+    is_signed_in,
+    is_staff_member,
+)
 
 
 @dataclass(frozen=True)
@@ -19,12 +24,16 @@ class NavItem:
 def menu_for(user) -> list[NavItem]:
     items = [
         NavItem(_("Trang chủ"), reverse("shell:home")),
-        NavItem(_("Tra cứu địa danh"), reverse("places:lookup")),
+        NavItem(_("Gửi ý kiến"), reverse("cases:submit")),
+        NavItem(_("Tra cứu hồ sơ"), reverse("cases:track")),
     ]
     if not is_signed_in(user):
         return items
     if is_staff_member(user):
         items.insert(1, NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
+    if has_working_role(user):
+        items.insert(2, NavItem(_("Vụ việc"), reverse("cases:queue")))
+    items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
     if is_administrator(user):
         items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))
         items.append(NavItem(_("Người dùng"), reverse("people:people")))

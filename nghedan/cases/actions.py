@@ -1,0 +1,348 @@
+"""Every change to a case: one transaction, one audit entry, and a line on its timeline.
+
+A status change is `filter(pk=…, status__in=allowed).update(…)` with the row count checked:
+of two officers acting at once, one wins and the other is told.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from nghedan.audit.chain import record
+from nghedan.cases import deadlines
+from nghedan.cases.models import (
+    Case,
+    CaseEvent,
+    Category,
+    Kind,
+    Rating,
+    RefusalReason,
+    SecretIdentity,
+    Stage,
+)
+from nghedan.cases.routing import route
+from nghedan.lib import crypto
+from nghedan.lib.refusal import Refused
+from nghedan.people.models import Membership, Organization, Role
+
+Status = Case.Status
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud on the phone
+OPEN = (Status.RECEIVED, Status.CLASSIFIED, Status.ACCEPTED, Status.VERIFYING)
+IDENTITY_REQUIRED = (Kind.COMPLAINT, Kind.DENUNCIATION)
+HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER)
+
+
+def new_code() -> str:
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if not Case.objects.filter(code=code).exists():
+            return code
+
+
+def today():
+    return timezone.localdate()
+
+
+def _event(case: Case, actor, action: str, note: str = "", public: bool = False) -> None:
+    CaseEvent.objects.create(
+        case=case, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action, note=note, public=public,
+    )  # fmt: skip
+
+
+def _move(case: Case, allowed, to: str, **fields) -> None:
+    """Change status only from an allowed one; refuse (changing nothing) otherwise."""
+    changed = Case.objects.filter(pk=case.pk, status__in=allowed).update(
+        status=to, updated_at=timezone.now(), **fields
+    )
+    if not changed:
+        current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
+        raise Refused(
+            "wrong_state",
+            _("Vụ việc đang ở trạng thái “%(status)s” nên không thể làm việc này. "
+              "Hãy tải lại trang để xem trạng thái mới nhất.")
+            % {"status": Status(current).label if current else "?"},
+            status=409,
+        )  # fmt: skip
+    case.refresh_from_db()
+
+
+def _check_identity(kind: str, name: str, address: str) -> None:
+    if kind in IDENTITY_REQUIRED and not (name.strip() and address.strip()):
+        raise Refused(
+            "identity_required",
+            _("Khiếu nại, tố cáo phải ghi rõ họ tên và địa chỉ của người gửi "
+              "(Luật Khiếu nại 2011 Điều 8; Luật Tố cáo 2018 Điều 23)."),
+            "submitter_name",
+        )  # fmt: skip
+
+
+@transaction.atomic
+def do_submit_case(
+    actor, *, kind: str, channel: str, category: Category, title: str, description: str,
+    commune=None, address: str = "", submitter_name: str = "", submitter_phone: str = "",
+    submitter_email: str = "", submitter_address: str = "", is_anonymous: bool = False,
+    people_count: int = 1, first_instance: Case | None = None,
+    organization: Organization | None = None, submitted_by=None,
+) -> Case:  # fmt: skip
+    """Take in one matter from any channel. A denouncer's identity is sealed apart from the
+    case; a denunciation with no identity is kept as information, not processed (Art. 25)."""
+    anonymous_denunciation = kind == Kind.DENUNCIATION and (
+        is_anonymous or not submitter_name.strip()
+    )
+    if not anonymous_denunciation:
+        _check_identity(kind, submitter_name, submitter_address)
+    if first_instance is not None and kind != Kind.COMPLAINT:
+        raise Refused("bad_instance", _("Chỉ khiếu nại mới có lần hai."), "first_instance")
+    organization = organization or route(category, commune)
+    if organization is None:
+        raise Refused(
+            "no_route",
+            _("Chưa xác định được cơ quan xử lý: hãy chọn xã, phường nơi xảy ra sự việc."),
+            "commune",
+        )
+    secret = kind == Kind.DENUNCIATION
+    case = Case.objects.create(
+        code=new_code(), kind=kind, channel=channel, category=category, title=title,
+        description=description, commune=commune, address=address, organization=organization,
+        instance=2 if first_instance else 1, first_instance=first_instance,
+        people_count=people_count, is_anonymous=is_anonymous or anonymous_denunciation,
+        submitter_name="" if secret else submitter_name,
+        submitter_phone="" if secret else submitter_phone,
+        submitter_email="" if secret else submitter_email,
+        submitter_address="" if secret else submitter_address,
+        submitted_by=submitted_by,
+        status=Status.INFORMATION if anonymous_denunciation else Status.RECEIVED,
+        received_at=timezone.now(),
+    )  # fmt: skip
+    if secret and not anonymous_denunciation:
+        SecretIdentity.objects.create(
+            case=case,
+            ciphertext=crypto.seal({
+                "name": submitter_name, "phone": submitter_phone,
+                "email": submitter_email, "address": submitter_address,
+            }),
+        )  # fmt: skip
+    _event(case, actor, "received", public=True)
+    if not anonymous_denunciation:
+        deadlines.open_stage(case, Stage.RECEIVE, today())
+    record(actor, "case.submit", case, kind=kind, channel=channel, organization=organization.pk)
+    return case
+
+
+@transaction.atomic
+def do_classify(
+    actor, case: Case, *, kind: str, category: Category, condition: str, people_count: int,
+    reason: str = "",
+) -> Case:  # fmt: skip
+    """Confirm or correct the kind and category; a change after classification needs a reason."""
+    reclassifying = case.status == Status.CLASSIFIED and (
+        kind != case.kind or category != case.category
+    )
+    if reclassifying and not reason.strip():
+        raise Refused("reason_required", _("Phân loại lại cần ghi rõ lý do."), "reason")
+    if kind in IDENTITY_REQUIRED and kind != case.kind and not case.submitter_name:
+        raise Refused(
+            "identity_required",
+            _("Không thể chuyển thành khiếu nại, tố cáo khi không có họ tên, địa chỉ người gửi."),
+            "kind",
+        )
+    before = {"kind": case.kind, "category": case.category.code}
+    _move(
+        case, (Status.RECEIVED, Status.CLASSIFIED), Status.CLASSIFIED, kind=kind,
+        category=category, condition=condition, people_count=people_count,
+    )  # fmt: skip
+    deadlines.close_stages(case, today(), [Stage.RECEIVE])
+    if case.kind in IDENTITY_REQUIRED and not case.deadlines.filter(stage=Stage.ACCEPT).exists():
+        deadlines.open_stage(case, Stage.ACCEPT, today())
+    _event(case, actor, "reclassified" if reclassifying else "classified", reason)
+    record(actor, "case.classify", case, before=before,
+           after={"kind": kind, "category": category.code}, reason=reason)  # fmt: skip
+    return case
+
+
+@transaction.atomic
+def do_accept(actor, case: Case) -> Case:
+    """Thụ lý: the handling (and its resolve deadline) starts today."""
+    _move(case, (Status.CLASSIFIED,), Status.ACCEPTED)
+    deadlines.close_stages(case, today(), [Stage.RECEIVE, Stage.ACCEPT])
+    deadlines.open_stage(case, Stage.RESOLVE, today())
+    _event(case, actor, "accepted", public=True)
+    record(actor, "case.accept", case)
+    return case
+
+
+@transaction.atomic
+def do_refuse(actor, case: Case, reason: RefusalReason, note: str = "") -> Case:
+    if reason.kind != case.kind or not reason.is_active:
+        raise Refused("bad_reason", _("Lý do này không áp dụng cho loại vụ việc này."), "reason")
+    _move(case, (Status.RECEIVED, Status.CLASSIFIED), Status.REFUSED, refusal_reason=reason,
+          closed_at=timezone.now())  # fmt: skip
+    deadlines.close_stages(case, today())
+    _event(case, actor, "refused", f"{reason.text} ({reason.legal_reference}). {note}".strip(),
+           public=True)  # fmt: skip
+    record(actor, "case.refuse", case, reason=reason.code)
+    return case
+
+
+@transaction.atomic
+def do_forward(actor, case: Case, organization: Organization, note: str = "") -> Case:
+    """Send to the competent body, where it arrives as a new linked case in its queue."""
+    if organization == case.organization:
+        raise Refused(
+            "same_organization", _("Hãy chọn một cơ quan khác cơ quan đang xử lý."),
+            "organization",
+        )  # fmt: skip
+    _move(case, (Status.RECEIVED, Status.CLASSIFIED), Status.FORWARDED,
+          closed_at=timezone.now())  # fmt: skip
+    deadlines.close_stages(case, today())
+    arrived = Case.objects.create(
+        code=new_code(), kind=case.kind, channel=case.channel, category=case.category,
+        title=case.title, description=case.description, commune=case.commune,
+        address=case.address, organization=organization, instance=case.instance,
+        first_instance=case.first_instance, people_count=case.people_count,
+        is_anonymous=case.is_anonymous, submitter_name=case.submitter_name,
+        submitter_phone=case.submitter_phone, submitter_email=case.submitter_email,
+        submitter_address=case.submitter_address, submitted_by=case.submitted_by,
+        forwarded_from=case, received_at=timezone.now(),
+    )  # fmt: skip
+    identity = SecretIdentity.objects.filter(case=case).first()
+    if identity:
+        SecretIdentity.objects.create(case=arrived, ciphertext=identity.ciphertext)
+    deadlines.open_stage(arrived, Stage.RECEIVE, today())
+    _event(case, actor, "forwarded", _("Chuyển đến %(organization)s. %(note)s")
+           % {"organization": organization, "note": note}, public=True)  # fmt: skip
+    _event(arrived, actor, "received", _("Chuyển đến từ %(organization)s.")
+           % {"organization": case.organization}, public=True)  # fmt: skip
+    record(actor, "case.forward", case, to=organization.pk, arrived=arrived.pk)
+    return arrived
+
+
+@transaction.atomic
+def do_assign(actor, case: Case, handler) -> Case:
+    if not Membership.objects.filter(
+        user=handler, organization=case.organization, role__in=HANDLING_ROLES,
+        user__is_active=True,
+    ).exists():  # fmt: skip
+        raise Refused(
+            "not_a_handler", _("Người này không phải cán bộ xử lý của cơ quan đang giữ vụ việc."),
+            "assignee",
+        )  # fmt: skip
+    _move(case, OPEN, case.status, assignee=handler)
+    _event(case, actor, "assigned", str(handler))
+    record(actor, "case.assign", case, assignee=handler.pk)
+    return case
+
+
+@transaction.atomic
+def do_start_verifying(actor, case: Case) -> Case:
+    _move(case, (Status.ACCEPTED,), Status.VERIFYING)
+    _event(case, actor, "verifying", public=True)
+    record(actor, "case.verify", case)
+    return case
+
+
+@transaction.atomic
+def do_resolve(actor, case: Case, *, answer: str, published_answer: str = "") -> Case:
+    if not answer.strip():
+        raise Refused("answer_required", _("Hãy ghi kết quả giải quyết, trả lời."), "answer")
+    _move(case, (Status.ACCEPTED, Status.VERIFYING), Status.RESOLVED, answer=answer,
+          published_answer=published_answer or answer, resolved_at=timezone.now())  # fmt: skip
+    deadlines.close_stages(case, today())
+    _event(case, actor, "resolved", public=True)
+    record(actor, "case.resolve", case)
+    return case
+
+
+@transaction.atomic
+def do_close(actor, case: Case) -> Case:
+    _move(case, (Status.RESOLVED,), Status.CLOSED, closed_at=timezone.now())
+    _event(case, actor, "closed", public=True)
+    record(actor, "case.close", case)
+    return case
+
+
+@transaction.atomic
+def do_reopen(actor, case: Case, reason: str) -> Case:
+    """The citizen is not satisfied: once, within the window after the answer."""
+    if case.reopen_count >= 1:
+        raise Refused("reopened_before", _("Vụ việc này đã được mở lại một lần."))
+    window = timedelta(days=settings.REOPEN_DAYS)
+    if case.resolved_at is None or timezone.now() - case.resolved_at > window:
+        raise Refused(
+            "reopen_too_late",
+            _("Chỉ có thể đề nghị xem xét lại trong %(days)s ngày kể từ khi có kết quả.")
+            % {"days": settings.REOPEN_DAYS},
+        )
+    if not reason.strip():
+        raise Refused("reason_required", _("Hãy cho biết vì sao chưa hài lòng."), "reason")
+    _move(case, (Status.RESOLVED, Status.CLOSED), Status.VERIFYING,
+          reopen_count=case.reopen_count + 1, closed_at=None)  # fmt: skip
+    deadlines.open_stage(case, Stage.RESOLVE, today())
+    _event(case, actor, "reopened", reason, public=True)
+    record(actor, "case.reopen", case)
+    return case
+
+
+@transaction.atomic
+def do_withdraw(actor, case: Case, reason: str = "") -> Case:
+    _move(case, OPEN, Status.WITHDRAWN, closed_at=timezone.now())
+    deadlines.close_stages(case, today())
+    _event(case, actor, "withdrawn", reason, public=True)
+    record(actor, "case.withdraw", case)
+    return case
+
+
+@transaction.atomic
+def do_extend_deadline(actor, case: Case, reason: str) -> Case:
+    """A written decision with a reason, within the law's limit on extensions."""
+    if not reason.strip():
+        raise Refused("reason_required", _("Gia hạn phải có lý do."), "reason")
+    deadline = case.deadlines.filter(stage=Stage.RESOLVE, met_on__isnull=True).first()
+    if deadline is None:
+        raise Refused("no_deadline", _("Vụ việc không có thời hạn giải quyết đang chạy."))
+    if deadline.extensions >= deadline.rule.max_extensions:
+        raise Refused(
+            "extension_limit",
+            _("Đã gia hạn tối đa %(limit)s lần theo %(reference)s.")
+            % {"limit": deadline.rule.max_extensions, "reference": deadline.rule.legal_reference},
+        )
+    updated = (
+        type(deadline)
+        .objects.filter(pk=deadline.pk, extensions=deadline.extensions)
+        .update(due_on=deadlines.extend(deadline), extensions=deadline.extensions + 1)
+    )
+    if not updated:
+        raise Refused("conflict", _("Thời hạn vừa được người khác gia hạn."), status=409)
+    _event(case, actor, "extended", reason, public=True)
+    record(actor, "case.extend", case, reason=reason)
+    return case
+
+
+@transaction.atomic
+def do_comment(actor, case: Case, note: str) -> None:
+    if not note.strip():
+        raise Refused("note_required", _("Hãy nhập nội dung ý kiến."), "note")
+    _event(case, actor, "comment", note)
+    record(actor, "case.comment", case)
+
+
+@transaction.atomic
+def do_rate(case: Case, *, score: int, resolved: bool, comment: str = "") -> Rating:
+    if case.status not in (Status.RESOLVED, Status.CLOSED):
+        raise Refused("not_resolved", _("Chỉ đánh giá được khi vụ việc đã có kết quả."))
+    if not 1 <= score <= 5:
+        raise Refused("bad_score", _("Mức hài lòng từ 1 đến 5."), "score")
+    rating, created = Rating.objects.get_or_create(
+        case=case, defaults={"score": score, "resolved": resolved, "comment": comment}
+    )
+    if not created:
+        raise Refused("rated_before", _("Vụ việc này đã được đánh giá."))
+    _event(case, None, "rated")
+    record(None, "case.rate", case, score=score, resolved=resolved)
+    return rating

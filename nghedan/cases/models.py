@@ -1,0 +1,373 @@
+"""Cases: every petition and piece of feedback, whatever the channel, and the rules they follow.
+
+Rules that come from law or place (categories, deadlines, refusal reasons, routing, calendar
+changes) are tables with their legal reference, seeded from DOMAIN.md and editable by
+administrators; the code only reads them.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Kind(models.TextChoices):
+    FEEDBACK = "feedback", _("Phản ánh")
+    RECOMMENDATION = "recommendation", _("Kiến nghị")
+    COMPLAINT = "complaint", _("Khiếu nại")
+    DENUNCIATION = "denunciation", _("Tố cáo")
+
+
+class Channel(models.TextChoices):
+    WEB = "web", _("Cổng thông tin")
+    API = "api", _("Ứng dụng (API)")
+    OPEN311 = "open311", _("Open311")
+    HOTLINE = "hotline", _("Đường dây nóng")
+    RECEPTION = "reception", _("Tiếp công dân trực tiếp")
+    LETTER = "letter", _("Đơn thư gửi qua bưu điện")
+    DIALOGUE = "dialogue", _("Hội nghị đối thoại")
+    VOTER_MEETING = "voter_meeting", _("Tiếp xúc cử tri")
+    PRESS = "press", _("Báo chí")
+    GRASSROOTS = "grassroots", _("Phản ánh từ cơ sở")
+
+
+class Stage(models.TextChoices):
+    RECEIVE = "receive", _("Tiếp nhận, phân loại")
+    ACCEPT = "accept", _("Thụ lý")
+    RESOLVE = "resolve", _("Giải quyết")
+
+
+class Category(models.Model):
+    """A field (lĩnh vực): one list for intake, Open311, routing, the language engine, reports."""
+
+    code = models.SlugField(_("mã"), max_length=40, unique=True)
+    name = models.CharField(_("tên"), max_length=120)
+    description = models.CharField(_("bao gồm"), max_length=300, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("lĩnh vực")
+        verbose_name_plural = pgettext_lazy("plural", "lĩnh vực")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DeadlineRule(models.Model):
+    """Kind × stage × condition → how many days, counted how, by which article of which law."""
+
+    class RuleKind(models.TextChoices):
+        FEEDBACK = "feedback", _("Phản ánh")
+        RECOMMENDATION = "recommendation", _("Kiến nghị")
+        COMPLAINT = "complaint", _("Khiếu nại lần đầu")
+        COMPLAINT_SECOND = "complaint_second", _("Khiếu nại lần hai")
+        DENUNCIATION = "denunciation", _("Tố cáo")
+
+    class Condition(models.TextChoices):
+        NORMAL = "normal", _("Thông thường")
+        COMPLEX = "complex", _("Phức tạp")
+        REMOTE = "remote", _("Vùng sâu, vùng xa, đi lại khó khăn")
+        COMPLEX_REMOTE = "complex_remote", _("Phức tạp và ở vùng sâu, vùng xa")
+        ESPECIALLY_COMPLEX = "especially_complex", _("Đặc biệt phức tạp")
+        SEVERAL_PLACES = "several_places", _("Phải xác minh ở nhiều nơi")
+
+    class Basis(models.TextChoices):
+        WORKING = "working", _("ngày làm việc")
+        CALENDAR = "calendar", _("ngày")
+
+    kind = models.CharField(_("loại"), max_length=20, choices=RuleKind.choices)
+    stage = models.CharField(_("giai đoạn"), max_length=10, choices=Stage.choices)
+    condition = models.CharField(
+        _("điều kiện"), max_length=20, choices=Condition.choices, default=Condition.NORMAL
+    )
+    days = models.PositiveSmallIntegerField(_("số ngày"))
+    basis = models.CharField(_("cách tính"), max_length=10, choices=Basis.choices)
+    max_extensions = models.PositiveSmallIntegerField(_("số lần gia hạn tối đa"), default=0)
+    extension_days = models.PositiveSmallIntegerField(_("số ngày mỗi lần gia hạn"), default=0)
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=200)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["kind", "stage", "condition"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "stage", "condition"], name="one_rule_per_case")
+        ]
+        verbose_name = _("thời hạn luật định")
+        verbose_name_plural = pgettext_lazy("plural", "thời hạn luật định")
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_kind_display()} · {self.get_stage_display()} · "
+            f"{self.get_condition_display()}: {self.days} {self.get_basis_display()}"
+        )
+
+
+class CalendarChange(models.Model):
+    """A day the government made a day off or a working day (e.g. a bridged holiday)."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    is_working_day = models.BooleanField(_("là ngày làm việc"))
+    legal_reference = models.CharField(_("căn cứ"), max_length=200)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = pgettext_lazy("plural", "ngày nghỉ, ngày làm bù")
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y}"
+
+
+class RefusalReason(models.Model):
+    """A reason the law allows for not taking up a petition."""
+
+    code = models.SlugField(_("mã"), max_length=60, unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    text = models.CharField(_("lý do"), max_length=300)
+    legal_reference = models.CharField(_("căn cứ pháp lý"), max_length=200)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        verbose_name = _("lý do không thụ lý")
+        verbose_name_plural = pgettext_lazy("plural", "lý do không thụ lý")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RoutingRule(models.Model):
+    """Category × place → the organization that handles. Empty category or commune match any;
+    the most specific rule wins."""
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, null=True, blank=True)
+    commune = models.ForeignKey("places.Commune", on_delete=models.CASCADE, null=True, blank=True)
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="routing_rules"
+    )
+    note = models.CharField(_("ghi chú"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["organization_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["category", "commune"], name="one_route_per_pair")
+        ]
+        verbose_name = _("quy tắc chuyển xử lý")
+        verbose_name_plural = pgettext_lazy("plural", "quy tắc chuyển xử lý")
+
+    def __str__(self) -> str:
+        return f"{self.category or '*'} · {self.commune or '*'} → {self.organization}"
+
+
+class Case(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Đã tiếp nhận")
+        CLASSIFIED = "classified", _("Đã phân loại")
+        ACCEPTED = "accepted", _("Đã thụ lý")
+        REFUSED = "refused", _("Không thụ lý")
+        FORWARDED = "forwarded", _("Đã chuyển cơ quan có thẩm quyền")
+        VERIFYING = "verifying", _("Đang xác minh, xử lý")
+        RESOLVED = "resolved", _("Đã có kết quả")
+        CLOSED = "closed", _("Đã kết thúc")
+        WITHDRAWN = "withdrawn", _("Đã rút")
+        INFORMATION = "information", _("Lưu làm thông tin")
+
+    code = models.CharField(_("mã số"), max_length=12, unique=True)
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    instance = models.PositiveSmallIntegerField(_("lần khiếu nại"), default=1)
+    first_instance = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="second_instances",
+        verbose_name=_("khiếu nại lần đầu"),
+    )
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=20, choices=Channel.choices)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("lĩnh vực")
+    )
+    title = models.CharField(_("tóm tắt"), max_length=200)
+    description = models.TextField(_("nội dung"))
+    commune = models.ForeignKey(
+        "places.Commune",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("xã, phường, đặc khu"),
+    )
+    address = models.CharField(_("địa chỉ nơi xảy ra"), max_length=300, blank=True)
+    organization = models.ForeignKey(
+        "people.Organization",
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("cơ quan xử lý"),
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("cán bộ xử lý"),
+    )
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=Status.choices, default=Status.RECEIVED
+    )
+    condition = models.CharField(
+        _("mức độ"),
+        max_length=20,
+        choices=DeadlineRule.Condition.choices,
+        default=DeadlineRule.Condition.NORMAL,
+    )
+    people_count = models.PositiveIntegerField(_("số người cùng nêu"), default=1)
+    # Who raised it. For a denunciation these stay empty: the identity lives encrypted in
+    # SecretIdentity, apart from the case.
+    submitter_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    submitter_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    submitter_email = models.EmailField(_("e-mail"), blank=True)
+    submitter_address = models.CharField(_("địa chỉ liên hệ"), max_length=300, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="submitted_cases",
+    )
+    is_anonymous = models.BooleanField(_("ẩn danh"), default=False)
+    forwarded_from = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="forwarded_to",
+        verbose_name=_("chuyển đến từ"),
+    )
+    duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        verbose_name=_("trùng với"),
+    )
+    refusal_reason = models.ForeignKey(
+        RefusalReason, on_delete=models.PROTECT, null=True, blank=True
+    )
+    answer = models.TextField(_("kết quả trả lời"), blank=True)
+    published_answer = models.TextField(_("nội dung công khai"), blank=True)
+    reopen_count = models.PositiveSmallIntegerField(default=0)
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), db_index=True)
+    resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["organization", "status", "received_at"]),
+            models.Index(fields=["commune", "received_at"]),
+        ]
+        verbose_name = _("vụ việc")
+        verbose_name_plural = pgettext_lazy("plural", "vụ việc")
+
+    def __str__(self) -> str:
+        return f"{self.code} · {self.title}"
+
+    @property
+    def rule_kind(self) -> str:
+        if self.kind == Kind.COMPLAINT and self.instance == 2:
+            return DeadlineRule.RuleKind.COMPLAINT_SECOND
+        return self.kind
+
+
+class CaseDeadline(models.Model):
+    """One stage's due date for one case; an extension moves `due_on` and counts itself."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="deadlines")
+    stage = models.CharField(_("giai đoạn"), max_length=10, choices=Stage.choices)
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT)
+    starts_on = models.DateField(_("bắt đầu"))
+    due_on = models.DateField(_("hạn"), db_index=True)
+    extensions = models.PositiveSmallIntegerField(_("số lần đã gia hạn"), default=0)
+    met_on = models.DateField(_("hoàn thành ngày"), null=True, blank=True)
+    reminded = models.BooleanField(default=False)
+    escalated = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["case_id", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage"], name="one_deadline_per_stage")
+        ]
+        verbose_name = _("thời hạn")
+        verbose_name_plural = pgettext_lazy("plural", "thời hạn")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} · {self.get_stage_display()}: {self.due_on:%d/%m/%Y}"
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline. `public` lines show on the citizen's tracking page."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("lúc"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    action = models.CharField(_("việc"), max_length=40)
+    note = models.TextField(_("ghi chú"), blank=True)
+    public = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("diễn biến")
+        verbose_name_plural = pgettext_lazy("plural", "diễn biến")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} · {self.action}"
+
+
+class SecretIdentity(models.Model):
+    """A denouncer's identity, encrypted, apart from the case (Luật Tố cáo 2018, Art. 47–48).
+
+    Read only through `cases.access.read_identity`, which audits every read.
+    """
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="secret_identity")
+    ciphertext = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("danh tính được bảo mật")
+        verbose_name_plural = pgettext_lazy("plural", "danh tính được bảo mật")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} · ***"
+
+
+class Rating(models.Model):
+    """The citizen's verdict on the answer."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField(_("mức hài lòng (1–5)"))
+    resolved = models.BooleanField(_("vấn đề đã được giải quyết"))
+    comment = models.TextField(_("ý kiến"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("đánh giá hài lòng")
+        verbose_name_plural = pgettext_lazy("plural", "đánh giá hài lòng")
+
+    def __str__(self) -> str:
+        return f"{self.case.code}: {self.score}/5"
