@@ -46,6 +46,12 @@ def manage(tmp_path: Path, *args: str, **variables: str) -> subprocess.Completed
 
 
 BAD_VALUES = [
+    pytest.param(
+        {"NGHEDAN_SECRET_KEY": GOOD_KEY, "NGHEDAN_IDENTITY_KEYS": "not-a-fernet-key"},
+        "NGHEDAN_IDENTITY_KEYS",
+        "Fernet keys (44 base64 characters)",
+        id="identity-keys",
+    ),
     pytest.param({"NGHEDAN_DEBUG": "maybe"}, "NGHEDAN_DEBUG", "true or false", id="debug"),
     pytest.param(
         {"NGHEDAN_DATABASE_URL": "mysql://x"},
