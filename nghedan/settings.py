@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "nghedan.shell",
     "nghedan.api",
     "nghedan.cases",
+    "nghedan.notices",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,12 @@ AUDIT_KEY = env.secret("NGHEDAN_AUDIT_KEY", required=False, default=SECRET_KEY)
 
 # A citizen not satisfied with an answer may ask once, within this many days, to reopen it.
 REOPEN_DAYS = env.integer("NGHEDAN_REOPEN_DAYS", 30, minimum=1)
+
+# Replies by SMS: a class with send(phone, text); the console one only writes to the log.
+SMS_BACKEND = env.string("NGHEDAN_SMS_BACKEND", "nghedan.cases.replies.ConsoleSms")
+
+# Handlers are reminded when a stage falls due within this many working days.
+REMIND_DAYS = env.integer("NGHEDAN_REMIND_DAYS", 2, minimum=0)
 
 # Keys that encrypt denouncers' identities (Fernet keys, comma-separated, newest first: the
 # first encrypts, all decrypt; `manage.py rotate_identity_keys` re-encrypts with the first).

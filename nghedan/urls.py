@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("nghedan.people.urls")),
     path("places/", include("nghedan.places.urls")),
     path("", include("nghedan.cases.urls")),
+    path("thong-bao/", include("nghedan.notices.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     path("django-admin/", admin.site.urls),

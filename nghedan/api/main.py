@@ -96,3 +96,4 @@ def health(request):
 
 api.add_router("/v1", people_router, tags=["tổ chức và người dùng"])
 api.add_router("/v1/places", places_router)
+api.add_router("/v1/cases", "nghedan.cases.api.router")

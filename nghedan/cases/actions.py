@@ -9,11 +9,12 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghedan.audit.chain import record
-from nghedan.cases import deadlines
+from nghedan.cases import deadlines, replies
 from nghedan.cases.models import (
     Case,
     CaseEvent,
@@ -27,6 +28,7 @@ from nghedan.cases.models import (
 from nghedan.cases.routing import route
 from nghedan.lib import crypto
 from nghedan.lib.refusal import Refused
+from nghedan.notices.actions import do_notify
 from nghedan.people.models import Membership, Organization, Role
 
 Status = Case.Status
@@ -235,6 +237,12 @@ def do_assign(actor, case: Case, handler) -> Case:
         )  # fmt: skip
     _move(case, OPEN, case.status, assignee=handler)
     _event(case, actor, "assigned", str(handler))
+    do_notify(
+        [handler],
+        _("Bạn được giao xử lý vụ việc %(code)s: %(title)s")
+        % {"code": case.code, "title": case.title},
+        reverse("cases:case", args=[case.pk]),
+    )
     record(actor, "case.assign", case, assignee=handler.pk)
     return case
 
@@ -256,6 +264,7 @@ def do_resolve(actor, case: Case, *, answer: str, published_answer: str = "") ->
     deadlines.close_stages(case, today())
     _event(case, actor, "resolved", public=True)
     record(actor, "case.resolve", case)
+    transaction.on_commit(lambda: replies.send_reply(case))
     return case
 
 

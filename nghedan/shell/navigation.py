@@ -33,10 +33,12 @@ def menu_for(user) -> list[NavItem]:
         items.insert(1, NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
     if has_working_role(user):
         items.insert(2, NavItem(_("Vụ việc"), reverse("cases:queue")))
+        items.insert(3, NavItem(_("Tổng quan"), reverse("cases:dashboard")))
     items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
     if is_administrator(user):
         items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))
         items.append(NavItem(_("Người dùng"), reverse("people:people")))
+    items.append(NavItem(_("Thông báo"), reverse("notices:inbox")))
     items.append(NavItem(_("Tài khoản"), reverse("people:account")))
     return items
 

@@ -26,6 +26,7 @@ EXPECTED = {
     (70, "calendar"): date(2026, 4, 24),
 }
 
+
 def rule_ids():
     from nghedan.cases.seed import DEADLINE_RULES
 

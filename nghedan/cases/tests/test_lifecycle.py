@@ -208,3 +208,26 @@ def test_deadline_rows_are_unique_per_stage(officer):
     case = submit()
     assert CaseDeadline.objects.filter(case=case).count() == 1
     assert isinstance(case.deadlines.get().due_on, date)
+
+
+def test_the_answer_reaches_the_citizen_by_email_and_sms(officer, caplog,
+                                                         django_capture_on_commit_callbacks):  # fmt: skip
+    from django.core import mail
+
+    case = submit()
+    actions.do_classify(officer, case, kind=case.kind, category=case.category,
+                        condition="normal", people_count=1)  # fmt: skip
+    actions.do_accept(officer, case)
+    with caplog.at_level("INFO"), django_capture_on_commit_callbacks(execute=True):
+        actions.do_resolve(officer, case, answer="Đã vá ổ gà ngày 20/11.")
+    assert mail.outbox[-1].to == ["an@example.vn"]
+    assert case.code in mail.outbox[-1].body and "Đã vá ổ gà" in mail.outbox[-1].body
+    assert any("0909 123 456" in line and case.code in line for line in caplog.messages)
+
+
+def test_an_assignment_tells_the_handler(officer):
+    from nghedan.notices.models import Notice
+
+    case = submit()
+    actions.do_assign(officer, case, officer)
+    assert Notice.objects.filter(user=officer, text__contains=case.code).exists()
