@@ -263,6 +263,11 @@ class SubmitForm(forms.Form):
             return dict.fromkeys(names, "")
         return {name: self.cleaned_data[name].strip() for name in names}
 
+    def can_be_answered(self) -> bool:
+        """Whether the agency can write back by e-mail or text message."""
+        contact = self.contact()
+        return bool(contact["submitter_phone"] or contact["submitter_email"])
+
     def contact_keys(self) -> list[str]:
         contact = self.contact()
         phone = phone_digits(contact["submitter_phone"])

@@ -172,15 +172,15 @@ def lookup_allowed(request) -> bool:
                            window=LOOKUP_WINDOW)  # fmt: skip
 
 
-def render_search(request, form: TrackForm, status: int = 200):
-    return render(request, "cases/track.html", {"form": form}, status=status)
+def render_search(request, form: TrackForm, status: int = 200, blocked: str = ""):
+    context = {"form": form, "blocked": blocked}
+    return render(request, "cases/track.html", context, status=status)
 
 
 def lookup_blocked(request):
-    form = TrackForm()
-    form.blocked = _("Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng chờ 10 phút "
-                     "rồi thử lại.")  # fmt: skip
-    return render_search(request, form, status=429)
+    blocked = _("Bạn đã tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng chờ 10 phút rồi "
+                "thử lại.")  # fmt: skip
+    return render_search(request, TrackForm(), status=429, blocked=blocked)
 
 
 def unknown_code(request, form: TrackForm):
@@ -189,11 +189,11 @@ def unknown_code(request, form: TrackForm):
     return render_search(request, form, status=404)
 
 
-def look_up(request, form: TrackForm):
+def look_up(request, form: TrackForm, bad_code_status: int):
     if not lookup_allowed(request):
         return lookup_blocked(request)
     if not form.is_valid():
-        return render_search(request, form, status=400)
+        return render_search(request, form, status=bad_code_status)
     case = find_case(form.cleaned_data["code"])
     if case is None:
         return unknown_code(request, form)
@@ -204,24 +204,11 @@ def track(request):
     """The search box; with ?code=… the case itself."""
     if "code" not in request.GET:
         return render_search(request, TrackForm())
-    return look_up(request, TrackForm(request.GET))
+    return look_up(request, TrackForm(request.GET), bad_code_status=400)
 
 
 def track_case(request, code: str):
-    form = TrackForm({"code": code})
-    if not lookup_allowed(request):
-        return lookup_blocked(request)
-    if not form.is_valid():
-        form.errors.clear()
-        return unknown_code(request, form)
-    return look_up(request, form) if False else show_code(request, form)
-
-
-def show_code(request, form: TrackForm):
-    case = find_case(form.cleaned_data["code"])
-    if case is None:
-        return unknown_code(request, form)
-    return render_case(request, case)
+    return look_up(request, TrackForm({"code": code}), bad_code_status=404)
 
 
 def is_the_sender_account(case: Case, user) -> bool:

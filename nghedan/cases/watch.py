@@ -11,7 +11,7 @@ from nghedan.audit.chain import record
 from nghedan.cases import deadlines
 from nghedan.cases.models import Case, CaseDeadline, CaseEvent
 from nghedan.notices.actions import do_notify
-from nghedan.people.models import Membership, Organization, Role, User
+from nghedan.people.models import Organization, Role, User
 
 OPEN_STATUSES = (Case.Status.RECEIVED, Case.Status.CLASSIFIED, Case.Status.ACCEPTED,
                  Case.Status.VERIFYING)  # fmt: skip

@@ -210,8 +210,9 @@ def test_deadline_rows_are_unique_per_stage(officer):
     assert isinstance(case.deadlines.get().due_on, date)
 
 
-def test_the_answer_reaches_the_citizen_by_email_and_sms(officer, caplog,
-                                                         django_capture_on_commit_callbacks):  # fmt: skip
+def test_the_answer_reaches_the_citizen_by_email_and_sms(
+    officer, caplog, django_capture_on_commit_callbacks
+):
     from django.core import mail
 
     case = submit()
