@@ -29,8 +29,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def demo(db):
-    """The demo organizations and personas (see nghedan/people/demo.py)."""
-    call_command("load_demo", verbosity=0)
+    """The demo organizations and personas (nghedan/people/demo.py), without the demo cases."""
+    from nghedan.people.demo import load_demo
+
+    load_demo()
 
 
 @pytest.fixture

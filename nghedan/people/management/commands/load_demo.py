@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from nghedan.cases.demo import load_demo_cases
 from nghedan.people.demo import DEMO_PASSWORD, load_demo, login_table
 from nghedan.places.models import Commune
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
                 "/ Reference places are missing: run `manage.py load_places` first."
             )
         load_demo()
+        load_demo_cases()
         if options["print_logins"]:
             self.stdout.write(f"Tài khoản mẫu (mật khẩu chung / shared password: {DEMO_PASSWORD})")
             for username, full_name, role in login_table():
