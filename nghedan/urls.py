@@ -1,8 +1,9 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import set_language
 
 from nghedan.api.main import api
+from nghedan.cases.open311 import discovery
 
 urlpatterns = [
     path("", include("nghedan.shell.urls")),
@@ -12,6 +13,8 @@ urlpatterns = [
     path("thong-bao/", include("nghedan.notices.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
+    re_path(r"^open311/discovery\.(?P<fmt>json|xml)$", discovery, name="open311-discovery"),
+    path("open311/v2/", include("nghedan.cases.open311_urls")),
     path("django-admin/", admin.site.urls),
 ]
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from nghedan.audit.chain import record
-from nghedan.cases.models import Case
+from nghedan.cases.models import Case, Kind
 from nghedan.lib import crypto
 from nghedan.people.access import is_signed_in, working_organizations
 from nghedan.people.models import Membership, Organization, Role, User
@@ -54,6 +54,15 @@ def get_case_for_user(user: User | AnonymousUser, pk: int, write: bool = False) 
     if write and not may_handle(user, case):
         raise PermissionDenied("Bạn chỉ được theo dõi vụ việc này / You may only follow this case")
     return case
+
+
+PUBLIC_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
+
+
+def public_cases() -> QuerySet[Case]:
+    """What public feeds (Open311) list: feedback and recommendations only; complaints and
+    denunciations concern named people and are never listed."""
+    return Case.objects.filter(kind__in=PUBLIC_KINDS)
 
 
 def get_public_case(code: str) -> Case:

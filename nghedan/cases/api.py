@@ -23,7 +23,12 @@ from pydantic import AfterValidator, StringConstraints
 from nghedan.api.pagination import LimitOffset
 from nghedan.api.schemas import InputSchema
 from nghedan.cases import actions
-from nghedan.cases.access import cases_for_user, get_case_for_user, handled_organizations, may_handle
+from nghedan.cases.access import (
+    cases_for_user,
+    get_case_for_user,
+    handled_organizations,
+    may_handle,
+)
 from nghedan.cases.models import (
     Case,
     CaseDeadline,
@@ -58,6 +63,8 @@ LongText = Annotated[str, _text(10000)]
 OptionalText = Annotated[str, _text(2000, min_length=0)]
 Address = Annotated[str, _text(300, min_length=0)]
 CategoryCode = Annotated[str, _text(40)]
+
+
 def _place_code(value: str) -> str:
     if not re.fullmatch(r"[0-9]{5}", value):
         raise ValueError("Mã xã, phường gồm 5 chữ số, ví dụ 26740 (Phường Sài Gòn).")
@@ -160,7 +167,7 @@ class CategoryOut(Schema):
 
     @staticmethod
     def resolve_parent(obj: Category) -> str | None:
-        return obj.parent.code if obj.parent_id else None
+        return obj.parent.code if obj.parent else None
 
 
 class CategoryRef(Schema):
@@ -328,7 +335,7 @@ class CaseDetailOut(CaseOut):
 
     @staticmethod
     def resolve_first_instance(obj: Case) -> str | None:
-        return obj.first_instance.code if obj.first_instance_id else None
+        return obj.first_instance.code if obj.first_instance else None
 
     @staticmethod
     def resolve_forwarded_to(obj: Case) -> list[Case]:
@@ -406,7 +413,7 @@ def _category(code: str, field: str = "category") -> Category:
     return category
 
 
-def ambiguous_place_message(address: str, candidates: list[Commune]) -> str:
+def ambiguous_place_message(address: str, candidates: list[Commune], hint: str = "") -> str:
     """The candidates of an ambiguous address, each with its code, and what to do next."""
     shown = "; ".join(
         f"{commune.name}, {commune.province.name} ({commune.code})"
@@ -415,10 +422,13 @@ def ambiguous_place_message(address: str, candidates: list[Commune]) -> str:
     more = len(candidates) - SHOWN_CANDIDATES
     if more > 0:
         shown += _(" và %(count)s nơi khác") % {"count": more}
-    return _(
-        "Địa chỉ “%(address)s” có thể thuộc nhiều xã, phường: %(candidates)s. Hãy ghi thêm "
-        "quận, huyện cũ hoặc tỉnh, thành phố, hoặc chọn một mã xã, phường trong ngoặc."
-    ) % {"address": address[:100], "candidates": shown}
+    hint = hint or _(
+        "Hãy ghi thêm quận, huyện cũ hoặc tỉnh, thành phố, hoặc gửi mã xã, phường (trong "
+        "ngoặc) trong trường commune."
+    )
+    return _("Địa chỉ “%(address)s” có thể thuộc nhiều xã, phường: %(candidates)s. %(hint)s") % {
+        "address": address[:100], "candidates": shown, "hint": hint
+    }  # fmt: skip
 
 
 def resolve_place(commune_code: str | None, address: str) -> Commune | None:
@@ -517,7 +527,7 @@ def create_case(request, payload: CaseCreate):
         is_anonymous=payload.is_anonymous,
         people_count=payload.people_count,
     )
-    return 201, _with_details(user, case)
+    return _with_details(user, case)
 
 
 # Handling: each step fetches with write access, then calls its action
