@@ -259,6 +259,14 @@ def do_start_verifying(actor, case: Case) -> Case:
 def do_resolve(actor, case: Case, *, answer: str, published_answer: str = "") -> Case:
     if not answer.strip():
         raise Refused("answer_required", _("Hãy ghi kết quả giải quyết, trả lời."), "answer")
+    if case.kind == Kind.DENUNCIATION and not published_answer.strip():
+        # The internal conclusion may name the denouncer; what is published is written apart.
+        raise Refused(
+            "published_answer_required",
+            _("Kết luận tố cáo phải có nội dung công khai riêng, không chứa thông tin "
+              "về người tố cáo (Nghị định 31/2019, Điều 6)."),
+            "published_answer",
+        )  # fmt: skip
     _move(case, (Status.ACCEPTED, Status.VERIFYING), Status.RESOLVED, answer=answer,
           published_answer=published_answer or answer, resolved_at=timezone.now())  # fmt: skip
     deadlines.close_stages(case, today())

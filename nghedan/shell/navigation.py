@@ -7,6 +7,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from nghedan.cases.access import handled_organizations
 from nghedan.people.access import (
     has_working_role,
     is_administrator,
@@ -34,6 +35,8 @@ def menu_for(user) -> list[NavItem]:
     if has_working_role(user):
         items.insert(2, NavItem(_("Vụ việc"), reverse("cases:queue")))
         items.insert(3, NavItem(_("Tổng quan"), reverse("cases:dashboard")))
+    if handled_organizations(user).exists():
+        items.insert(3, NavItem(_("Tiếp nhận"), reverse("cases:intake")))
     items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
     if is_administrator(user):
         items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))

@@ -232,3 +232,19 @@ def test_an_assignment_tells_the_handler(officer):
     case = submit()
     actions.do_assign(officer, case, officer)
     assert Notice.objects.filter(user=officer, text__contains=case.code).exists()
+
+
+def test_a_denunciation_conclusion_needs_its_own_published_text(officer):
+    case = submit(kind=Kind.DENUNCIATION, category="official_conduct", **DENOUNCER)
+    actions.do_classify(officer, case, kind=case.kind, category=case.category,
+                        condition="normal", people_count=1)  # fmt: skip
+    actions.do_accept(officer, case)
+    with pytest.raises(Refused) as refused:
+        actions.do_resolve(officer, case, answer="Ông Trương Văn Bí Mật tố cáo đúng một phần.")
+    assert refused.value.field == "published_answer"
+    assert Case.objects.get(pk=case.pk).status == Status.ACCEPTED
+    actions.do_resolve(
+        officer, case, answer="Nội bộ: tố cáo đúng một phần.",
+        published_answer="Kết luận: tố cáo đúng một phần; đã xử lý kỷ luật.",
+    )  # fmt: skip
+    assert "Bí Mật" not in Case.objects.get(pk=case.pk).published_answer
