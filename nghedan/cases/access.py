@@ -56,6 +56,18 @@ def get_case_for_user(user: User | AnonymousUser, pk: int, write: bool = False) 
     return case
 
 
+def cases_sent_by(user: User | AnonymousUser) -> QuerySet[Case]:
+    """A citizen's own cases (a denunciation is never linked to an account)."""
+    if not is_signed_in(user):
+        return Case.objects.none()
+    return (
+        Case.objects.filter(submitted_by=user)
+        .select_related("category")
+        .only("code", "kind", "status", "title", "received_at", "category__name")
+        .order_by("-received_at", "-pk")
+    )
+
+
 PUBLIC_KINDS = (Kind.FEEDBACK, Kind.RECOMMENDATION)
 
 

@@ -118,7 +118,8 @@ def do_submit_case(
         submitter_phone="" if secret else submitter_phone,
         submitter_email="" if secret else submitter_email,
         submitter_address="" if secret else submitter_address,
-        submitted_by=submitted_by,
+        # A denouncer's account would name them: it goes into the sealed identity instead.
+        submitted_by=None if secret else submitted_by,
         status=Status.INFORMATION if anonymous_denunciation else Status.RECEIVED,
         received_at=timezone.now(),
     )  # fmt: skip
@@ -128,6 +129,7 @@ def do_submit_case(
             ciphertext=crypto.seal({
                 "name": submitter_name, "phone": submitter_phone,
                 "email": submitter_email, "address": submitter_address,
+                "account": submitted_by.get_username() if submitted_by else "",
             }),
         )  # fmt: skip
     _event(case, actor, "received", public=True)

@@ -38,12 +38,31 @@ KIND_EXPLANATIONS = {
     ),
 }
 
-IDENTITY_KINDS = (Kind.COMPLAINT, Kind.DENUNCIATION)
+CONTACT_FIELDS = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
 
 # Letters that never appear in a code but are easily typed for the digits they look like.
 LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 CODE_PATTERN = re.compile(f"[{CODE_ALPHABET}]{{8}}")
 CODE_SEPARATORS = re.compile(r"[\s\-‐‑–—._]+")
+
+
+AMBIGUOUS_PLACE = _(
+    "Địa chỉ này có thể thuộc nhiều xã, phường. Hãy chọn đúng xã, phường trong danh sách bên "
+    "dưới, hoặc ghi thêm tên quận, huyện cũ hay tỉnh, thành phố."
+)
+UNKNOWN_PLACE = _(
+    "Chưa nhận ra phường, xã trong địa chỉ này. Hãy ghi tên phường, xã (cũ hoặc mới) và tỉnh, "
+    "thành phố, ví dụ “P. Bến Nghé, Q.1, TP.HCM” hoặc “Phường Sài Gòn, TP Hồ Chí Minh”."
+)
+COMPLAINT_NOT_ANONYMOUS = _(
+    "Khiếu nại không gửi ẩn danh được: người khiếu nại phải ghi rõ họ tên, địa chỉ (Luật Khiếu "
+    "nại 2011 Điều 8). Hãy bỏ chọn “Gửi ẩn danh” và ghi họ tên, địa chỉ."
+)
+DENOUNCER_UNNAMED = _(
+    "Tố cáo phải ghi rõ họ tên và địa chỉ của người tố cáo (Luật Tố cáo 2018 Điều 23). Nếu "
+    "không muốn ghi, hãy chọn “Gửi ẩn danh”: khi đó nội dung chỉ được lưu làm thông tin, không "
+    "được giải quyết như một tố cáo."
+)
 
 
 def normalize_code(text: str) -> str | None:
@@ -189,20 +208,22 @@ class SubmitForm(forms.Form):
     def kind_choices(self) -> list[dict]:
         chosen = self["kind"].value()
         return [
-            {"value": value, "label": label, "explanation": KIND_EXPLANATIONS[value],
-             "checked": value == chosen}
-            for value, label in Kind.choices
+            {"value": kind.value, "label": kind.label, "explanation": KIND_EXPLANATIONS[kind],
+             "checked": kind.value == chosen}
+            for kind in Kind
         ]  # fmt: skip
+
+    def category_fields(self):
+        return [self["category"]]
+
+    def place_fields(self):
+        return [self["address"]]
 
     def content_fields(self):
         return [self["title"], self["description"], self["people_count"]]
 
     def contact_fields(self):
-        return [self[name] for name in
-                ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")]  # fmt: skip
-
-    def hidden_place(self) -> str:
-        return self.place.code if self.place else ""
+        return [self[name] for name in CONTACT_FIELDS]
 
     # --- validation ---------------------------------------------------------------------
 
@@ -223,45 +244,34 @@ class SubmitForm(forms.Form):
             return chosen or resolution.commune
         self.resolution = resolution
         if resolution.status == gazetteer.AMBIGUOUS:
-            self.add_error("address", _(
-                "Địa chỉ này có thể thuộc nhiều xã, phường. Hãy chọn đúng xã, phường trong danh "
-                "sách bên dưới, hoặc ghi thêm tên quận, huyện cũ hay tỉnh, thành phố."))  # fmt: skip
+            self.add_error("address", AMBIGUOUS_PLACE)
         else:
             self.suggestions = gazetteer.suggest(address)
-            self.add_error("address", _(
-                "Chưa nhận ra phường, xã trong địa chỉ này. Hãy ghi tên phường, xã (cũ hoặc "
-                "mới) và tỉnh, thành phố, ví dụ “P. Bến Nghé, Q.1, TP.HCM” hoặc “Phường Sài "
-                "Gòn, TP Hồ Chí Minh”."))  # fmt: skip
+            self.add_error("address", UNKNOWN_PLACE)
         return None
 
     def check_anonymity(self, data: dict) -> None:
         kind, anonymous = data.get("kind"), data.get("is_anonymous")
         if kind == Kind.COMPLAINT and anonymous:
-            self.add_error("is_anonymous", _(
-                "Khiếu nại không gửi ẩn danh được: người khiếu nại phải ghi rõ họ tên, địa chỉ "
-                "(Luật Khiếu nại 2011 Điều 8). Hãy bỏ chọn “Gửi ẩn danh” và ghi họ tên, địa chỉ."))  # fmt: skip
+            self.add_error("is_anonymous", COMPLAINT_NOT_ANONYMOUS)
         named = (data.get("submitter_name") or "").strip()
         placed = (data.get("submitter_address") or "").strip()
         if kind == Kind.DENUNCIATION and not anonymous and not (named and placed):
-            self.add_error("submitter_name", _(
-                "Tố cáo phải ghi rõ họ tên và địa chỉ của người tố cáo (Luật Tố cáo 2018 Điều "
-                "23). Nếu không muốn ghi, hãy chọn “Gửi ẩn danh”: khi đó nội dung chỉ được lưu "
-                "làm thông tin, không được giải quyết như một tố cáo."))  # fmt: skip
+            self.add_error("submitter_name", DENOUNCER_UNNAMED)
 
     # --- what the view needs ------------------------------------------------------------
 
     def is_from_a_robot(self) -> bool:
         return bool(self.cleaned_data.get("website"))
 
-    def is_anonymous(self) -> bool:
+    def wants_anonymity(self) -> bool:
         return bool(self.cleaned_data["is_anonymous"])
 
     def contact(self) -> dict[str, str]:
         """The person's identity and contact as given; nothing when they chose anonymity."""
-        names = ("submitter_name", "submitter_phone", "submitter_email", "submitter_address")
-        if self.is_anonymous():
-            return dict.fromkeys(names, "")
-        return {name: self.cleaned_data[name].strip() for name in names}
+        if self.wants_anonymity():
+            return dict.fromkeys(CONTACT_FIELDS, "")
+        return {name: self.cleaned_data[name].strip() for name in CONTACT_FIELDS}
 
     def can_be_answered(self) -> bool:
         """Whether the agency can write back by e-mail or text message."""
@@ -280,7 +290,7 @@ class SubmitForm(forms.Form):
             "kind": data["kind"], "category": data["category"], "title": data["title"].strip(),
             "description": data["description"].strip(), "commune": self.place,
             "address": data["address"].strip(), "people_count": data["people_count"],
-            "is_anonymous": self.is_anonymous(), **self.contact(),
+            "is_anonymous": self.wants_anonymity(), **self.contact(),
         }  # fmt: skip
 
     def show_refusal(self, refusal: Refused) -> None:
@@ -335,8 +345,10 @@ def sender_proof(case: Case) -> str:
 def contact_matches(case: Case, contact: str) -> bool:
     contact = contact.strip()
     phone = phone_digits(contact)
-    matches_phone = bool(case.submitter_phone) and len(phone) >= 9 and hmac.compare_digest(
-        phone, phone_digits(case.submitter_phone)
+    matches_phone = (
+        bool(case.submitter_phone)
+        and len(phone) >= 9
+        and hmac.compare_digest(phone, phone_digits(case.submitter_phone))
     )
     matches_email = bool(case.submitter_email) and hmac.compare_digest(
         contact.lower().encode(), case.submitter_email.lower().encode()
@@ -377,6 +389,10 @@ class SenderForm(forms.Form):
         label=_("Số điện thoại hoặc e-mail bạn đã ghi khi gửi"),
         max_length=254,
         required=False,
+        error_messages={
+            "required": _("Hãy nhập số điện thoại hoặc e-mail bạn đã ghi khi gửi ý kiến này."),
+            "max_length": _("Hãy nhập một số điện thoại hoặc một địa chỉ e-mail."),
+        },
     )
 
     def __init__(self, case: Case, user, *args, **kwargs):
@@ -386,10 +402,19 @@ class SenderForm(forms.Form):
         if sender_proof(case) != CONTACT:
             del self.fields["contact"]
         else:
+            self.fields["contact"].required = True
             self.fields["contact"].widget.attrs["autocomplete"] = "off"
+
+    def choice_fields(self):
+        return [field for field in self if isinstance(field.field.widget, forms.RadioSelect)]
+
+    def other_fields(self):
+        return [field for field in self if not isinstance(field.field.widget, forms.RadioSelect)]
 
     def clean(self):
         data = super().clean()
+        if "contact" in self.errors:
+            return data
         problem = sender_problem(self.case, self.user, data.get("contact", ""))
         if problem:
             self.add_error("contact" if "contact" in self.fields else None, problem)
@@ -410,6 +435,7 @@ YES_NO = [("yes", _("Đã được giải quyết")), ("no", _("Chưa được g
 
 
 class RateForm(SenderForm):
+    prefix = "rate"
     field_order = ["score", "resolved", "comment", "contact"]
 
     score = forms.TypedChoiceField(
@@ -438,6 +464,7 @@ class RateForm(SenderForm):
 
 
 class ReopenForm(SenderForm):
+    prefix = "reopen"
     field_order = ["reason", "contact"]
 
     reason = forms.CharField(

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from nghedan.cases.access import get_public_case
+from nghedan.cases.access import cases_sent_by, get_public_case
 from nghedan.cases.actions import do_rate, do_reopen, do_submit_case
 from nghedan.cases.models import Case, CaseDeadline, Channel, Rating
 from nghedan.cases.public_forms import (
@@ -111,7 +111,7 @@ def submit(request):
     if not contact_allowed(form):
         return too_many_submissions(request, form)
     # Someone who asks for anonymity is not tied to their account either.
-    sender = request.user if is_signed_in(request.user) and not form.is_anonymous() else None
+    sender = request.user if is_signed_in(request.user) and not form.wants_anonymity() else None
     try:
         case = do_submit_case(sender, channel=Channel.WEB, submitted_by=sender,
                               **form.case_fields())  # fmt: skip
@@ -146,7 +146,7 @@ class TimelineLine:
 def public_timeline(case: Case) -> list[TimelineLine]:
     events = case.events.filter(public=True).only("action", "at", "note")
     return [
-        TimelineLine(TIMELINE_LABELS.get(event.action, _("Cập nhật")), event.at, event.note)
+        TimelineLine(str(TIMELINE_LABELS.get(event.action, _("Cập nhật"))), event.at, event.note)
         for event in events
     ]
 
@@ -185,7 +185,7 @@ def lookup_blocked(request):
 
 def unknown_code(request, form: TrackForm):
     form.add_error("code", _("Không tìm thấy ý kiến nào có mã số này. Hãy kiểm tra lại mã số "
-                             "trên trang xác nhận, tin nhắn hoặc e-mail bạn nhận được."))  # fmt: skip
+                             "trên trang xác nhận, tin nhắn hoặc e-mail đã nhận."))  # fmt: skip
     return render_search(request, form, status=404)
 
 
@@ -233,10 +233,11 @@ def render_case(request, case: Case, *, rate_form=None, reopen_form=None, notice
         "case": case,
         "timeline": public_timeline(case),
         "deadline": open_deadline(case),
-        "forwarded_to": case.forwarded_to.order_by("-pk").first(),
+        "forwarded_to": case.forwarded_to.select_related("organization").order_by("-pk").first(),
         "answered": answered,
         "rating": Rating.objects.filter(case=case).only("score").first(),
         "sender_notice": sender_notice(case, request.user) if answered else "",
+        "sign_in_helps": not is_signed_in(request.user) and sender_proof(case) == ACCOUNT,
         "rate_form": rate_form or RateForm(case, request.user),
         "reopen_form": reopen_form or ReopenForm(case, request.user),
         "may_reopen": answered and case.reopen_count == 0,
@@ -303,15 +304,6 @@ def reopen(request, code: str):
 
 
 # --- my cases -----------------------------------------------------------------------------
-
-
-def cases_sent_by(user):
-    return (
-        Case.objects.filter(submitted_by=user)
-        .select_related("category")
-        .only("code", "kind", "status", "title", "received_at", "category__name")
-        .order_by("-received_at", "-pk")
-    )
 
 
 @signed_in_required

@@ -30,6 +30,7 @@ def menu_for(user) -> list[NavItem]:
     ]
     if not is_signed_in(user):
         return items
+    items.append(NavItem(_("Ý kiến của tôi"), reverse("cases:mine")))
     if is_staff_member(user):
         items.insert(1, NavItem(_("Bảng điều khiển"), reverse("shell:dashboard")))
     if has_working_role(user):

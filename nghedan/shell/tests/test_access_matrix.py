@@ -31,6 +31,8 @@ PERSONAS = [
     WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, CITY_LEADER, ANALYST, OTHER_WARD,
 ]  # fmt: skip
 ADMINS = {CITY_ADMIN, WARD_ADMIN}
+# Who handles cases somewhere (reception, handler or leader roles).
+HANDLERS = {RECEPTION, HANDLER, LEADER, CITY_LEADER, OTHER_WARD}
 OFFICERS = {RECEPTION, HANDLER, LEADER, WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, CITY_LEADER,
             ANALYST, OTHER_WARD}  # fmt: skip
 SIGNED_IN = set(PERSONAS) - {ANONYMOUS}
@@ -42,6 +44,12 @@ def everyone(outcome=200):
 
 def signed_in_page(outcome_for_citizen=200):
     return {**everyone(200), ANONYMOUS: LOGIN, CITIZEN: outcome_for_citizen}
+
+
+def working_page(**overrides):
+    """Officers who work on or follow cases; not administrators by that role, not citizens."""
+    return {**everyone(200), ANONYMOUS: LOGIN, CITIZEN: 403, CITY_ADMIN: 403, WARD_ADMIN: 403,
+            **overrides}  # fmt: skip
 
 
 def admin_page(**overrides):
@@ -58,6 +66,15 @@ def api_admin(**overrides):
 
 def org(code):
     return Organization.objects.get(code=code).pk
+
+
+def sai_gon_case():
+    """One feedback in Phường Sài Gòn, handled by its People's Committee (made once per test)."""
+    from nghedan.cases.models import Case
+    from nghedan.cases.tests.factories import submit
+
+    return (Case.objects.filter(title="Ma trận quyền truy cập").first()
+            or submit(title="Ma trận quyền truy cập"))  # fmt: skip
 
 
 def person(username):
@@ -124,6 +141,23 @@ PAGES = [
         admin_page(**{WARD_ADMIN: 404}),
     ),
     ("django admin", lambda: reverse("admin:index"), everyone(LOGIN)),
+    ("submit a case", lambda: reverse("cases:submit"), everyone()),
+    ("track form", lambda: reverse("cases:track"), everyone()),
+    ("track a case", lambda: reverse("cases:track_case", args=[sai_gon_case().code]), everyone()),
+    ("my cases", lambda: reverse("cases:mine"), signed_in_page()),
+    ("notices", lambda: reverse("notices:inbox"), signed_in_page()),
+    ("case queue", lambda: reverse("cases:queue"), working_page()),
+    ("case dashboard", lambda: reverse("cases:dashboard"), working_page()),
+    (
+        "intake",
+        lambda: reverse("cases:intake"),
+        working_page(**dict.fromkeys({WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, ANALYST}, 403)),
+    ),
+    (
+        "ward case",
+        lambda: reverse("cases:case", args=[sai_gon_case().pk]),
+        working_page(**dict.fromkeys(OFFICERS - SAI_GON_UBND_VISIBLE, 404)),
+    ),
 ]
 
 API = [
@@ -161,6 +195,24 @@ API = [
         api_admin(**{WARD_ADMIN: 404}),
     ),
     ("tokens", lambda: "/api/v1/tokens", api_signed_in()),
+    ("categories", lambda: "/api/v1/cases/categories", everyone()),
+    ("cases", lambda: "/api/v1/cases", api_signed_in()),
+    (
+        "ward case",
+        lambda: f"/api/v1/cases/{sai_gon_case().pk}",
+        {**everyone(404), ANONYMOUS: 401,
+         **dict.fromkeys(SAI_GON_UBND_VISIBLE - ADMINS, 200)},
+    ),  # fmt: skip
+    ("open311 discovery", lambda: "/open311/discovery.json", everyone()),
+    ("open311 services", lambda: "/open311/v2/services.json", everyone()),
+    ("open311 service", lambda: "/open311/v2/services/infrastructure.xml", everyone()),
+    ("open311 requests", lambda: "/open311/v2/requests.json", everyone()),
+    (
+        "open311 request",
+        lambda: f"/open311/v2/requests/{sai_gon_case().code}.json",
+        everyone(),
+    ),
+    ("open311 token", lambda: f"/open311/v2/tokens/{sai_gon_case().code}.json", everyone()),
 ]
 
 
@@ -214,12 +266,16 @@ def test_every_route_is_in_the_matrix():
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns)
-    page_names = {n for n in names if n.split(":")[0] in {"shell", "people", "places"}}
+    page_names = {
+        n for n in names if n.split(":")[0] in {"shell", "people", "places", "cases", "notices"}
+    }
     covered = {
         "shell:home", "shell:healthz", "shell:dashboard", "people:sign_in", "people:sign_up",
         "people:password_reset", "places:lookup", "people:account", "people:organizations",
         "people:organization_create", "people:people", "people:person_create",
         "people:organization", "people:organization_edit", "people:person", "people:person_edit",
+        "cases:submit", "cases:track", "cases:track_case", "cases:mine", "notices:inbox",
+        "cases:queue", "cases:dashboard", "cases:intake", "cases:case",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
     api_paths = {path for path in api.get_openapi_schema()["paths"]}
@@ -235,15 +291,27 @@ CHECKED_ELSEWHERE = {
     "people:person_set_active", "people:person_send_password_email", "people:membership_add",
     "people:membership_remove", "people:organization_communes",  # test_management_pages.py
     "places:lookup_result",  # places/tests: the htmx partial of the lookup page
+    "cases:submitted",  # test_public_pages.py: shows only the code this browser just sent
+    "cases:rate", "cases:reopen",  # test_public_pages.py: POST, the sender only
+    "cases:queue_assign", "cases:case_identity",  # test_officer_pages.py: POST
+    "cases:case_classify", "cases:case_accept", "cases:case_refuse", "cases:case_forward",
+    "cases:case_assign", "cases:case_verify", "cases:case_resolve", "cases:case_close",
+    "cases:case_extend", "cases:case_withdraw", "cases:case_comment",  # test_officer_pages.py
+    "notices:mark_all_read",  # notices/tests: POST
 }  # fmt: skip
 API_PATHS_COVERED = {
     "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",
     "/api/v1/places/communes/{code}", "/api/v1/places/resolve", "/api/v1/me",
     "/api/v1/organizations", "/api/v1/organizations/{organization_id}", "/api/v1/people",
-    "/api/v1/people/{person_id}", "/api/v1/tokens",
+    "/api/v1/people/{person_id}", "/api/v1/tokens", "/api/v1/cases", "/api/v1/cases/categories",
+    "/api/v1/cases/{case_id}",
 }  # fmt: skip
 API_CHECKED_ELSEWHERE = {
     "/api/v1/people/{person_id}/memberships",  # POST only: test_api_people.py
     "/api/v1/memberships/{membership_id}",  # DELETE only: test_api_people.py
     "/api/v1/tokens/{token_id}",  # DELETE only: test_api_people.py
+    *(f"/api/v1/cases/{{case_id}}/{action}" for action in (
+        "classify", "accept", "refuse", "forward", "assign", "verify", "resolve", "close",
+        "extend", "withdraw", "comment",
+    )),  # POST only: test_api_cases.py
 }  # fmt: skip
