@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nghedan.api",
     "nghedan.cases",
     "nghedan.notices",
+    "nghedan.reception",
 ]
 
 MIDDLEWARE = [

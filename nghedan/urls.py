@@ -11,6 +11,7 @@ urlpatterns = [
     path("places/", include("nghedan.places.urls")),
     path("", include("nghedan.cases.urls")),
     path("thong-bao/", include("nghedan.notices.urls")),
+    path("tiep-cong-dan/", include("nghedan.reception.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     re_path(r"^open311/discovery\.(?P<fmt>json|xml)$", discovery, name="open311-discovery"),

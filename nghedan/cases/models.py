@@ -371,3 +371,83 @@ class Rating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.code}: {self.score}/5"
+
+
+class Attachment(models.Model):
+    """A file sent with a case: a photo, a scanned letter, a PDF, a voice recording.
+
+    The type is read from the content, not the name; the checksum finds the same file sent
+    twice; images are stored with their location metadata removed.
+    """
+
+    class FileType(models.TextChoices):
+        IMAGE = "image", _("Ảnh")
+        PDF = "pdf", _("PDF")
+        AUDIO = "audio", _("Ghi âm")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(_("tên tệp gốc"), max_length=200)
+    file_type = models.CharField(_("loại"), max_length=10, choices=FileType.choices)
+    content_type = models.CharField(max_length=60)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    sha256 = models.CharField(max_length=64, db_index=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "created_at"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = pgettext_lazy("plural", "tệp đính kèm")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} · {self.original_name}"
+
+
+class CaseFlag(models.Model):
+    """A mark the inspectorates use for hard cases: raised by a rule or an officer, confirmed
+    by an officer. The registry of hard cases lists the confirmed ones."""
+
+    class Kind(models.TextChoices):
+        COMPLEX = "complex", _("Phức tạp")
+        ESPECIALLY_COMPLEX = "especially_complex", _("Đặc biệt phức tạp")
+        MANY_PEOPLE = "many_people", _("Đông người")
+        REPEATED = "repeated", _("Lặp lại, kéo dài")
+        PROLONGED = "prolonged", _("Quá hạn kéo dài")
+        SEVERAL_AGENCIES = "several_agencies", _("Liên quan nhiều cơ quan")
+        SUPERVISOR = "supervisor", _("Cơ quan giám sát lưu ý")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="flags")
+    kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices)
+    reason = models.CharField(_("căn cứ"), max_length=300)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case_id", "kind"]
+        constraints = [models.UniqueConstraint(fields=["case", "kind"], name="one_flag_per_kind")]
+        verbose_name = _("dấu hiệu vụ việc khó")
+        verbose_name_plural = pgettext_lazy("plural", "dấu hiệu vụ việc khó")
+
+    def __str__(self) -> str:
+        return f"{self.case.code} · {self.get_kind_display()}"
