@@ -26,7 +26,7 @@ def menu_for(user) -> list[NavItem]:
     items = [
         NavItem(_("Trang chủ"), reverse("shell:home")),
         NavItem(_("Gửi ý kiến"), reverse("cases:submit")),
-        NavItem(_("Tra cứu hồ sơ"), reverse("cases:track")),
+        NavItem(_("Tra cứu ý kiến"), reverse("cases:track")),
     ]
     if not is_signed_in(user):
         return items
