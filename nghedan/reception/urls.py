@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from nghedan.reception import views
 
 app_name = "reception"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.receptions, name="list"),
+    path("mo-buoi-tiep/", views.open_reception, name="open"),
+    path("<int:pk>/", views.reception, name="reception"),
+    path("<int:pk>/ghi-luot-tiep/", views.record_visit, name="record_visit"),
+    path("luot-tiep/<int:pk>/can-cuoc/", views.visit_id_number, name="visit_id_number"),
+]

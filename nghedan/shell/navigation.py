@@ -38,6 +38,8 @@ def menu_for(user) -> list[NavItem]:
         items.insert(3, NavItem(_("Tổng quan"), reverse("cases:dashboard")))
     if handled_organizations(user).exists():
         items.insert(3, NavItem(_("Tiếp nhận"), reverse("cases:intake")))
+    if has_working_role(user):
+        items.insert(4, NavItem(_("Tiếp công dân"), reverse("reception:list")))
     items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
     if is_administrator(user):
         items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))

@@ -68,6 +68,13 @@ def org(code):
     return Organization.objects.get(code=code).pk
 
 
+def sai_gon_reception():
+    from nghedan.reception.models import Reception
+    from nghedan.reception.tests.helpers import open_session
+
+    return Reception.objects.first() or open_session()
+
+
 def sai_gon_case():
     """One feedback in Phường Sài Gòn, handled by its People's Committee (made once per test)."""
     from nghedan.cases.models import Case
@@ -152,6 +159,17 @@ PAGES = [
         "intake",
         lambda: reverse("cases:intake"),
         working_page(**dict.fromkeys({WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, ANALYST}, 403)),
+    ),
+    ("reception log", lambda: reverse("reception:list"), working_page()),
+    (
+        "open a reception",
+        lambda: reverse("reception:open"),
+        working_page(**dict.fromkeys({WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, ANALYST}, 403)),
+    ),
+    (
+        "ward reception",
+        lambda: reverse("reception:reception", args=[sai_gon_reception().pk]),
+        working_page(**dict.fromkeys(OFFICERS - SAI_GON_UBND_VISIBLE, 404)),
     ),
     (
         "ward case",
@@ -267,7 +285,7 @@ def test_every_route_is_in_the_matrix():
 
     walk(get_resolver().url_patterns)
     page_names = {
-        n for n in names if n.split(":")[0] in {"shell", "people", "places", "cases", "notices"}
+        n for n in names if n.split(":")[0] in {"shell", "people", "places", "cases", "notices", "reception"}
     }
     covered = {
         "shell:home", "shell:healthz", "shell:dashboard", "people:sign_in", "people:sign_up",
@@ -275,7 +293,8 @@ def test_every_route_is_in_the_matrix():
         "people:organization_create", "people:people", "people:person_create",
         "people:organization", "people:organization_edit", "people:person", "people:person_edit",
         "cases:submit", "cases:track", "cases:track_case", "cases:mine", "notices:inbox",
-        "cases:queue", "cases:dashboard", "cases:intake", "cases:case",
+        "cases:queue", "cases:dashboard", "cases:intake", "cases:case", "reception:list",
+        "reception:open", "reception:reception",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
     api_paths = {path for path in api.get_openapi_schema()["paths"]}
@@ -298,6 +317,7 @@ CHECKED_ELSEWHERE = {
     "cases:case_assign", "cases:case_verify", "cases:case_resolve", "cases:case_close",
     "cases:case_extend", "cases:case_withdraw", "cases:case_comment",  # test_officer_pages.py
     "notices:mark_all_read",  # notices/tests: POST
+    "reception:record_visit", "reception:visit_id_number",  # reception/tests: POST
 }  # fmt: skip
 API_PATHS_COVERED = {
     "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",
