@@ -160,6 +160,13 @@ PAGES = [
         lambda: reverse("cases:intake"),
         working_page(**dict.fromkeys({WARD_SUPERVISOR, CITY_SUPERVISOR, DEPUTY, ANALYST}, 403)),
     ),
+    ("queue export csv", lambda: reverse("cases:export_csv"), working_page()),
+    ("queue export xlsx", lambda: reverse("cases:export_xlsx"), working_page()),
+    (
+        "import from a file",
+        lambda: reverse("cases:import"),
+        working_page(**dict.fromkeys(OFFICERS - HANDLERS, 403)),
+    ),
     ("reception log", lambda: reverse("reception:list"), working_page()),
     (
         "open a reception",
@@ -293,7 +300,8 @@ def test_every_route_is_in_the_matrix():
         "people:organization", "people:organization_edit", "people:person", "people:person_edit",
         "cases:submit", "cases:track", "cases:track_case", "cases:mine", "notices:inbox",
         "cases:queue", "cases:dashboard", "cases:intake", "cases:case", "reception:list",
-        "reception:open", "reception:reception",
+        "reception:open", "reception:reception", "cases:export_csv", "cases:export_xlsx",
+        "cases:import",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
     api_paths = {path for path in api.get_openapi_schema()["paths"]}
