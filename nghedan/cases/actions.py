@@ -132,10 +132,13 @@ def do_submit_case(
                 "account": submitted_by.get_username() if submitted_by else "",
             }),
         )  # fmt: skip
-    _event(case, actor, "received", public=True)
+    # A denouncer who sends from their own account must not be named by the timeline or the
+    # audit log either: only the sealed identity knows them.
+    named = None if secret and actor is not None and actor == submitted_by else actor
+    _event(case, named, "received", public=True)
     if not anonymous_denunciation:
         deadlines.open_stage(case, Stage.RECEIVE, today())
-    record(actor, "case.submit", case, kind=kind, channel=channel, organization=organization.pk)
+    record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk)
     return case
 
 

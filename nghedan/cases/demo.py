@@ -82,6 +82,7 @@ def _advance(case: Case, goal: str) -> None:
                         condition="normal", people_count=case.people_count)  # fmt: skip
     if goal == "refused":
         reason = RefusalReason.objects.filter(kind=case.kind).first()
+        assert reason is not None, "the refusal reasons are seeded by a migration"
         actions.do_refuse(officer, case, reason, "Nội dung đã được trả lời tại buổi đối thoại.")
     elif goal == "forwarded":
         labour = Organization.objects.get(code="hcm-lien-doan-lao-dong")

@@ -12,9 +12,11 @@ from typing import cast
 from django import forms
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nghedan.cases.access import HANDLING_ROLES, cases_for_user, handled_organizations
+from nghedan.cases.attachments import LIMITS, AttachmentsField
 from nghedan.cases.deadlines import work_calendar
 from nghedan.cases.models import (
     Case,
@@ -538,6 +540,11 @@ class IntakeForm(forms.Form):
         max_length=12,
         help_text=_("Chỉ điền khi đây là khiếu nại lần hai."),
     )
+    attachments = AttachmentsField(
+        label=_("Bản chụp đơn thư, ảnh, ghi âm"),
+        help_text=format_lazy("{} {}", _("Với đơn thư gửi qua bưu điện, hãy đính kèm bản chụp "
+                                         "hoặc bản quét của đơn và phong bì."), LIMITS),
+    )  # fmt: skip
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from nghedan.cases import actions
+from nghedan.cases import actions, attachments
 from nghedan.cases.access import (
     cases_for_user,
     get_case_for_user,
@@ -58,6 +59,15 @@ CASES_PER_PAGE = 50
 FORWARD_SEARCH = "tim_co_quan"
 
 EVENT_LABELS = {
+    "duplicate_linked": gettext_lazy("Ghi nhận trùng"),
+    "duplicate_noted": gettext_lazy("Có vụ việc trùng"),
+    "merged": gettext_lazy("Gộp vào vụ việc khác"),
+    "merged_in": gettext_lazy("Gộp vụ việc trùng vào"),
+    "flag_raised": gettext_lazy("Nêu dấu hiệu vụ việc khó"),
+    "flag_confirmed": gettext_lazy("Xác nhận dấu hiệu vụ việc khó"),
+    "flag_cleared": gettext_lazy("Bỏ dấu hiệu vụ việc khó"),
+    "report_requested": gettext_lazy("Cơ quan giám sát đề nghị báo cáo"),
+    "escalated": gettext_lazy("Chuyển cấp giám sát do quá hạn"),
     "received": gettext_lazy("Tiếp nhận"),
     "classified": gettext_lazy("Phân loại"),
     "reclassified": gettext_lazy("Phân loại lại"),
@@ -73,6 +83,7 @@ EVENT_LABELS = {
     "extended": gettext_lazy("Gia hạn giải quyết"),
     "comment": gettext_lazy("Ý kiến"),
     "rated": gettext_lazy("Người dân đánh giá"),
+    "attached": gettext_lazy("Đính kèm tệp"),
 }
 
 
@@ -347,6 +358,8 @@ def _case_page(request, case: Case, failure: Failure | None = None, status=200, 
         "panels": _panels(request, case, deadlines, failure),
         "failure": failure,
         "forward_search": request.GET.get(FORWARD_SEARCH, ""),
+        "attachments": list(case.attachments.all()),
+        "may_open_attachments": attachments.may_open(user, case),
     }
     return render(request, "cases/case.html", context, status=status)
 
@@ -455,10 +468,15 @@ def intake(request):
     press; only for those who handle cases somewhere."""
     if not _handles_some(request):
         raise PermissionDenied(_("Chỉ cán bộ tiếp nhận, xử lý mới nhập được vụ việc."))
-    form = IntakeForm(request.user, request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = IntakeForm(
+        request.user, request.POST if posted else None, request.FILES if posted else None
+    )
     if form.is_valid():
         try:
-            case = actions.do_submit_case(request.user, **form.submission())
+            case = attachments.do_submit_case_with_attachments(
+                request.user, form.cleaned_data["attachments"], **form.submission()
+            )
         except Refused as refusal:
             field = refusal.field if refusal.field in form.fields else None
             form.add_error("address" if field == "commune" else field, refusal.message)
@@ -476,3 +494,25 @@ def _after_intake(request, case: Case):
     if cases_for_user(request.user).filter(pk=case.pk).exists():
         return redirect("cases:case", pk=case.pk)
     return redirect("cases:intake")  # routed where this officer does not work: the next one
+
+
+# Attachments
+
+
+@working_role_required
+@never_cache
+def attachment(request, pk):
+    """One file of a case, to those who may see the case (404 for anyone else), always as a
+    download: never shown inside the site, never guessed at by the browser."""
+    found = attachments.get_attachment_for_user(request.user, pk)
+    try:
+        content = found.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("Không tìm thấy tệp / File not found") from missing
+    response = FileResponse(
+        content, as_attachment=True, filename=found.original_name,
+        content_type=found.content_type,
+    )  # fmt: skip
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

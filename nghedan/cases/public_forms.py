@@ -9,9 +9,11 @@ import hmac
 import re
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nghedan.cases.actions import CODE_ALPHABET
+from nghedan.cases.attachments import LIMITS, AttachmentsField
 from nghedan.cases.models import Case, Category, Kind
 from nghedan.lib.refusal import Refused
 from nghedan.places import gazetteer
@@ -185,6 +187,11 @@ class SubmitForm(forms.Form):
         error_messages={"max_length": _("Địa chỉ liên hệ dài tối đa %(limit_value)d ký tự.")},
     )
     is_anonymous = forms.BooleanField(label=_("Gửi ẩn danh"), required=False)
+    attachments = AttachmentsField(
+        label=_("Ảnh, tệp PDF, ghi âm (không bắt buộc)"),
+        help_text=format_lazy("{} {}", _("Ảnh chụp hiện trường, giấy tờ, đơn viết tay hoặc "
+                                         "đoạn ghi âm."), LIMITS),
+    )  # fmt: skip
     # Left empty by people; filled by robots that fill every field.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 
@@ -221,6 +228,9 @@ class SubmitForm(forms.Form):
 
     def content_fields(self):
         return [self["title"], self["description"], self["people_count"]]
+
+    def attachment_fields(self):
+        return [self["attachments"]]
 
     def contact_fields(self):
         return [self[name] for name in CONTACT_FIELDS]

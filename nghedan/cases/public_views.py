@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nghedan.cases.access import cases_sent_by, get_public_case
-from nghedan.cases.actions import do_rate, do_reopen, do_submit_case
+from nghedan.cases.actions import do_rate, do_reopen
+from nghedan.cases.attachments import do_submit_case_with_attachments
+from nghedan.cases.duplicates import already_sent
 from nghedan.cases.models import Case, CaseDeadline, Channel, Rating
 from nghedan.cases.public_forms import (
     ACCOUNT,
@@ -48,6 +50,7 @@ Status = Case.Status
 ANSWERED = (Status.RESOLVED, Status.CLOSED)
 
 TIMELINE_LABELS = {
+    "merged": gettext_lazy("Đã gộp với ý kiến cùng nội dung"),
     "received": gettext_lazy("Đã tiếp nhận"),
     "accepted": gettext_lazy("Đã thụ lý"),
     "refused": gettext_lazy("Không thụ lý"),
@@ -97,7 +100,8 @@ def contact_allowed(form: SubmitForm) -> bool:
 def submit(request):
     """Send feedback, a recommendation, a complaint or a denunciation."""
     data = request.POST if request.method == "POST" else None
-    form = SubmitForm(data=data, initial=contact_initial(request.user))
+    files = request.FILES if data is not None else None
+    form = SubmitForm(data=data, files=files, initial=contact_initial(request.user))
     if data is None:
         return render_submit(request, form)
     if not ratelimit.allow("case_submit", address_key(request), limit=SUBMITS_PER_HOUR,
@@ -112,9 +116,14 @@ def submit(request):
         return too_many_submissions(request, form)
     # Someone who asks for anonymity is not tied to their account either.
     sender = request.user if is_signed_in(request.user) and not form.wants_anonymity() else None
+    if (resent := already_sent(submitted_by=sender, **form.case_fields())) is not None:
+        return render(request, "cases/duplicates_resent.html", {"case": resent})
     try:
-        case = do_submit_case(sender, channel=Channel.WEB, submitted_by=sender,
-                              **form.case_fields())  # fmt: skip
+        # The case and its files are taken in together: a refused file leaves no case.
+        case = do_submit_case_with_attachments(
+            sender, form.cleaned_data["attachments"], channel=Channel.WEB, submitted_by=sender,
+            **form.case_fields(),
+        )  # fmt: skip
     except Refused as refusal:
         form.show_refusal(refusal)
         return render_submit(request, form, status=refusal.status)

@@ -57,12 +57,13 @@ def counts_by(cases: QuerySet[Case], field: str) -> list[dict]:
 
 
 def overdue_by_organization(cases: QuerySet[Case], today: date) -> list[dict]:
-    return list(
+    rows = (
         overdue_cases(cases, today)
         .values("organization__name")
         .annotate(count=Count("pk"))
         .order_by("-count")[:20]
     )
+    return [dict(row) for row in rows]
 
 
 def satisfaction(cases: QuerySet[Case]) -> dict:

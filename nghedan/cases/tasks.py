@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django_tasks import task
 
+from nghedan.cases import flags  # noqa: F401  (registers the sweeper "cases.flags")
 from nghedan.cases.watch import watch_deadlines
 from nghedan.lib.sweepers import register
 

@@ -36,6 +36,7 @@ def menu_for(user) -> list[NavItem]:
     if has_working_role(user):
         items.insert(2, NavItem(_("Vụ việc"), reverse("cases:queue")))
         items.insert(3, NavItem(_("Tổng quan"), reverse("cases:dashboard")))
+        items.insert(4, NavItem(_("Vụ việc khó"), reverse("cases:registry")))
     if handled_organizations(user).exists():
         items.insert(3, NavItem(_("Tiếp nhận"), reverse("cases:intake")))
     if has_working_role(user):

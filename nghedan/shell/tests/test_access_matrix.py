@@ -167,6 +167,12 @@ PAGES = [
         lambda: reverse("cases:import"),
         working_page(**dict.fromkeys(OFFICERS - HANDLERS, 403)),
     ),
+    ("hard cases", lambda: reverse("cases:registry"), working_page()),
+    (
+        "ward case marks",
+        lambda: reverse("cases:case_marks", args=[sai_gon_case().pk]),
+        working_page(**dict.fromkeys(OFFICERS - SAI_GON_UBND_VISIBLE, 404)),
+    ),
     ("reception log", lambda: reverse("reception:list"), working_page()),
     (
         "open a reception",
@@ -301,7 +307,7 @@ def test_every_route_is_in_the_matrix():
         "cases:submit", "cases:track", "cases:track_case", "cases:mine", "notices:inbox",
         "cases:queue", "cases:dashboard", "cases:intake", "cases:case", "reception:list",
         "reception:open", "reception:reception", "cases:export_csv", "cases:export_xlsx",
-        "cases:import",
+        "cases:import", "cases:registry", "cases:case_marks",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
     api_paths = {path for path in api.get_openapi_schema()["paths"]}
@@ -325,6 +331,9 @@ CHECKED_ELSEWHERE = {
     "cases:case_extend", "cases:case_withdraw", "cases:case_comment",  # test_officer_pages.py
     "notices:mark_all_read",  # notices/tests: POST
     "reception:record_visit", "reception:visit_id_number",  # reception/tests: POST
+    "cases:case_link_duplicate", "cases:case_merge", "cases:case_flag", "cases:flag_confirm",
+    "cases:flag_clear", "cases:case_request_report",  # test_duplicates.py, test_flags.py: POST
+    "cases:attachment",  # test_attachments.py: per file, only for those who may see the case
 }  # fmt: skip
 API_PATHS_COVERED = {
     "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",
