@@ -384,9 +384,9 @@ def sender_problem(case: Case, user, contact: str) -> str | None:
 
 def nobody_can_prove(case: Case):
     if case.kind == Kind.DENUNCIATION:
-        return _("Để giữ bí mật danh tính người tố cáo, thông tin liên lạc không được lưu cùng "
-                 "vụ việc. Chỉ người gửi tố cáo bằng tài khoản và đang đăng nhập mới đánh giá "
-                 "được trên trang này; bạn có thể liên hệ trực tiếp cơ quan xử lý.")  # fmt: skip
+        return _("Để giữ bí mật danh tính người tố cáo, thông tin liên lạc và tài khoản của "
+                 "người gửi không được lưu cùng vụ việc, nên không thể đánh giá trên trang này; "
+                 "bạn có thể liên hệ trực tiếp cơ quan xử lý.")  # fmt: skip
     return _("Ý kiến này được gửi ẩn danh nên không xác nhận được người gửi; không thể đánh giá "
              "hay đề nghị xem xét lại trên trang này.")  # fmt: skip
 
