@@ -3,7 +3,11 @@
 
     .venv/bin/python bench/intake_load.py [--backends postgresql,sqlite] [--rate 150]
                                           [--duration 60] [--capacity 20] [--connections 48]
-                                          [--tree PATH] [--no-write]
+                                          [--tree PATH] [--label TEXT] [--section NAME]
+                                          [--no-write]
+
+`--tree` serves another copy of the application (e.g. one with a change being weighed)
+with this checkout's virtual environment; `--section` names the docs/benchmarks.md section.
 
 For each database it prepares a fresh one with the reference places and the demo
 (PostgreSQL: a private server this script starts on a free loopback port, see bench/pg.py;
@@ -631,7 +635,7 @@ Measured {report.now()} on {report.machine()}; {tree}.
   baseline's p50. CPU columns: CPU seconds per second of the phase (2.00 = both CPUs):
   web = `manage.py serve` and its children, database = the PostgreSQL server's processes,
   client = the load generator, other = every other process on the machine (/proc/stat;
-  each phase waits, at most 3 minutes, until the machine is quiet before it starts),
+  each phase waits, at most 30 s, until the machine is quiet before it starts),
   stolen = time the hypervisor gave to other guests.
 
 {header}

@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """The officer queue and the leader's dashboard over a million cases, on PostgreSQL.
 
-    .venv/bin/python bench/queue_million.py [--cases 1000000] [--requests 300] [--page-seconds 60]
-                                            [--try-sql FILE] [--tree PATH] [--label TEXT]
-                                            [--no-write]
+    .venv/bin/python bench/queue_million.py [--cases 1000000] [--requests 300] [--page-seconds 20]
+                                            [--try-sql bench/queue_indexes.sql] [--tree PATH]
+                                            [--label TEXT] [--section NAME] [--no-write]
 
 It starts a private PostgreSQL server (bench/pg.py: a temporary cluster on a free loopback
 port, default settings but fsync off, since only reads are measured), migrates, loads the
@@ -154,16 +154,16 @@ SELECT
 FROM (
     SELECT n, r_org, r_assign, kind, channel, category, received_at,
            CASE WHEN received_at < now() - interval '60 days'
-                THEN {pick(OLD_STATUS_SHARES, 'r_status')}
-                ELSE {pick(NEW_STATUS_SHARES, 'r_status')} END AS status,
+                THEN {pick(OLD_STATUS_SHARES, "r_status")}
+                ELSE {pick(NEW_STATUS_SHARES, "r_status")} END AS status,
            -- how long it took to answer: mostly within the deadline, some late
            (interval '1 day' * (2 + floor(power(r_took, 4) * 60))) AS took
     FROM (
         SELECT n, random() AS r_org, random() AS r_assign, random() AS r_status,
                random() AS r_took,
-               {pick(KIND_SHARES, 'r_kind')} AS kind,
-               {pick(CHANNEL_SHARES, 'r_channel')} AS channel,
-               {pick(CATEGORY_SHARES, 'r_category')} AS category,
+               {pick(KIND_SHARES, "r_kind")} AS kind,
+               {pick(CHANNEL_SHARES, "r_channel")} AS channel,
+               {pick(CATEGORY_SHARES, "r_category")} AS category,
                -- two years back, a little more of it recent
                date_trunc('second', now() - interval '730 days' * power(r_age, 1.15))
                    AS received_at
@@ -630,10 +630,10 @@ def main() -> None:
 Measured {report.now()} on {report.machine()}; {tree}; the whole run took
 {(time.perf_counter() - began) / 60:.0f} min.
 
-- Database: PostgreSQL {outcome['postgresql']}, a private server on 127.0.0.1 with default
+- Database: PostgreSQL {outcome["postgresql"]}, a private server on 127.0.0.1 with default
   settings but fsync off (only reads are measured); migrate, load_places, load_demo
-  ({outcome['prepare_seconds']:.0f} s), then {options.cases:,} cases and their deadlines by
-  set-based SQL ({outcome['generate_seconds']:.0f} s, VACUUM ANALYZE included):
+  ({outcome["prepare_seconds"]:.0f} s), then {options.cases:,} cases and their deadlines by
+  set-based SQL ({outcome["generate_seconds"]:.0f} s, VACUUM ANALYZE included):
 {distribution}
 - Server: `manage.py serve` with its defaults ({workers} web processes × 4 threads, 1
   background worker), DEBUG off. Client: one keep-alive connection per person, signed in
@@ -650,38 +650,38 @@ Measured {report.now()} on {report.machine()}; {tree}; the whole run took
 
 | person | page | requests | p50 ms | p95 ms | p50 ÷ baseline | queries | errors | other CPU |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
-{chr(10).join(table(outcome['before']))}
+{chr(10).join(table(outcome["before"]))}
 
 Time in the database per page (one request, as Django measured it) and its three
 slowest queries:
 
-{chr(10).join(top_queries(outcome['before']))}
+{chr(10).join(top_queries(outcome["before"]))}
 
 The slowest queries (plans cut to their first lines, whole in the files named):
 
-{chr(10).join(slow_list(outcome['before']))}
+{chr(10).join(slow_list(outcome["before"]))}
 """
     if "after" in outcome:
         body += f"""
 ### After `--try-sql` on the same data
 
 ```sql
-{outcome['try_sql']['sql']}
+{outcome["try_sql"]["sql"]}
 ```
 
-({outcome['try_sql']['seconds']:.0f} s to build, ANALYZE included.)
+({outcome["try_sql"]["seconds"]:.0f} s to build, ANALYZE included.)
 
 | person | page | requests | p50 ms | p95 ms | p50 ÷ baseline | queries | errors | other CPU |
 |---|---|---:|---:|---:|---:|---:|---:|---:|
-{chr(10).join(table(outcome['after']))}
+{chr(10).join(table(outcome["after"]))}
 
 Time in the database per page then:
 
-{chr(10).join(top_queries(outcome['after']))}
+{chr(10).join(top_queries(outcome["after"]))}
 
 The slowest queries then:
 
-{chr(10).join(slow_list(outcome['after'], 4))}
+{chr(10).join(slow_list(outcome["after"], 4))}
 """
     print(body)
     if not options.no_write:
