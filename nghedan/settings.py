@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "nghedan.cases",
     "nghedan.notices",
     "nghedan.reception",
+    "nghedan.insight",
 ]
 
 MIDDLEWARE = [
@@ -120,7 +121,12 @@ else:
             "PORT": _database.port,
             "CONN_MAX_AGE": _conn_max_age,
             "CONN_HEALTH_CHECKS": True,
-            "OPTIONS": _database.options,
+            # JIT compiling pays off for long analytic queries, not for pages: it added about
+            # 40 ms to each costlier plan of the officer's pages (docs/benchmarks.md).
+            "OPTIONS": {
+                **_database.options,
+                "options": " ".join(filter(None, ["-c jit=off", _database.options.get("options")])),
+            },
         }
     }
 
@@ -143,6 +149,9 @@ SIGN_IN_LOCK_MINUTES = env.integer("NGHEDAN_SIGN_IN_LOCK_MINUTES", 15, minimum=1
 # How many reverse proxies stand in front of the web processes: the client's address is read
 # that many hops from the right of X-Forwarded-For (0: the connection's own address).
 TRUSTED_PROXIES = env.integer("NGHEDAN_TRUSTED_PROXIES", 0, minimum=0)
+# The public form: sends per client address in an hour, per phone number or e-mail in a day.
+SUBMITS_PER_HOUR = env.integer("NGHEDAN_SUBMITS_PER_HOUR", 10, minimum=1)
+SUBMITS_PER_CONTACT_PER_DAY = env.integer("NGHEDAN_SUBMITS_PER_CONTACT_PER_DAY", 5, minimum=1)
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]
@@ -167,7 +176,8 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_MAX_AGE = 0 if DEBUG else 3600
 MEDIA_ROOT = VAR_DIR / "media"
-# The cache lives in the database so every web process shares rate-limit counters.
+# The cache lives in the database so every web process shares it (rate limits have their own
+# table, nghedan.lib.ratelimit).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",

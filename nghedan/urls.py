@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("nghedan.cases.urls")),
     path("thong-bao/", include("nghedan.notices.urls")),
     path("tiep-cong-dan/", include("nghedan.reception.urls")),
+    path("phan-tich/", include("nghedan.insight.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
     re_path(r"^open311/discovery\.(?P<fmt>json|xml)$", discovery, name="open311-discovery"),

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import models, transaction
-from django.db.models import F
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from nghedan.audit.models import AuditEntry, AuditHead
@@ -43,19 +42,35 @@ def target_of(target: models.Model | tuple[str, str]) -> tuple[str, str]:
     return target
 
 
+# Counting up the head first takes the write lock (PostgreSQL row lock, SQLite write lock),
+# so two writers can never both extend the same tip; RETURNING reads the tip in that statement.
+ADVANCE_HEAD = (
+    'UPDATE "audit_audithead" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "digest"'
+)
+
+
+def advance_head() -> tuple[int, str]:
+    """The new entry's number and the digest it follows; the head row is made on first use."""
+    with connection.cursor() as cursor:
+        cursor.execute(ADVANCE_HEAD)
+        row = cursor.fetchone()
+        if row is None:  # the very first entry of a new database
+            AuditHead.objects.get_or_create(pk=1)
+            cursor.execute(ADVANCE_HEAD)
+            row = cursor.fetchone()
+    return int(row[0]), row[1]
+
+
 def record(actor, action: str, target: models.Model | tuple[str, str], **data) -> AuditEntry:
     """Append one entry. Call inside the action's transaction: if the action rolls back, so does
-    its entry."""
+    its entry. Three statements: the head counted up, the entry, the head's new digest."""
     target_type, target_id = target_of(target)
-    with transaction.atomic():
-        AuditHead.objects.get_or_create(pk=1)
-        # Updating the head first takes the write lock (PostgreSQL row lock, SQLite write lock),
-        # so two writers can never both extend the same tip.
-        AuditHead.objects.filter(pk=1).update(seq=F("seq") + 1)
-        head = AuditHead.objects.get(pk=1)
+    # No savepoint of its own: a failure here must fail the whole action anyway.
+    with transaction.atomic(savepoint=False):
+        seq, previous_digest = advance_head()
         signed_in = actor is not None and getattr(actor, "is_authenticated", False)
         entry = AuditEntry(
-            seq=head.seq,
+            seq=seq,
             at=timezone.now(),
             actor=actor if signed_in else None,
             actor_label=str(actor.get_username()) if signed_in else (str(actor or "hệ thống")),
@@ -63,10 +78,10 @@ def record(actor, action: str, target: models.Model | tuple[str, str], **data) -
             target_type=target_type,
             target_id=target_id,
             data=json.loads(json.dumps(data, default=str)),
-            previous_digest=head.digest,
+            previous_digest=previous_digest,
         )
         entry.digest = seal(entry)
-        entry.save()
+        entry.save(force_insert=True)
         AuditHead.objects.filter(pk=1).update(digest=entry.digest)
     return entry
 

@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghedan.audit.chain import record
-from nghedan.cases import deadlines, replies
+from nghedan.cases import counts, deadlines, replies
 from nghedan.cases.models import (
     Case,
     CaseEvent,
@@ -29,13 +30,14 @@ from nghedan.cases.routing import route
 from nghedan.lib import crypto
 from nghedan.lib.refusal import Refused
 from nghedan.notices.actions import do_notify
-from nghedan.people.models import Membership, Organization, Role
+from nghedan.people.models import Membership, Organization, Role, User
 
 Status = Case.Status
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud on the phone
 OPEN = (Status.RECEIVED, Status.CLASSIFIED, Status.ACCEPTED, Status.VERIFYING)
 IDENTITY_REQUIRED = (Kind.COMPLAINT, Kind.DENUNCIATION)
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER)
+IN_TURN = "giao việc lần lượt"  # the actor the audit log names for automatic assignments
 
 
 def new_code() -> str:
@@ -58,10 +60,14 @@ def _event(case: Case, actor, action: str, note: str = "", public: bool = False)
 
 
 def _move(case: Case, allowed, to: str, **fields) -> None:
-    """Change status only from an allowed one; refuse (changing nothing) otherwise."""
+    """Change status only from an allowed one; refuse (changing nothing) otherwise. The kept
+    counts follow in the same transaction: the row is locked and read first."""
+    before = counts.standing_of(case.pk, lock=True)
     changed = Case.objects.filter(pk=case.pk, status__in=allowed).update(
         status=to, updated_at=timezone.now(), **fields
     )
+    if changed:
+        counts.record_change(before, counts.standing_of(case.pk))
     if not changed:
         current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
         raise Refused(
@@ -123,6 +129,7 @@ def do_submit_case(
         status=Status.INFORMATION if anonymous_denunciation else Status.RECEIVED,
         received_at=timezone.now(),
     )  # fmt: skip
+    counts.record_change(None, counts.standing_of_new(case))
     if secret and not anonymous_denunciation:
         SecretIdentity.objects.create(
             case=case,
@@ -137,8 +144,9 @@ def do_submit_case(
     named = None if secret and actor is not None and actor == submitted_by else actor
     _event(case, named, "received", public=True)
     if not anonymous_denunciation:
-        deadlines.open_stage(case, Stage.RECEIVE, today())
+        deadlines.open_stage(case, Stage.RECEIVE, today(), new=True)
     record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk)
+    _assign_if_in_turn(case)
     return case
 
 
@@ -194,6 +202,7 @@ def do_refuse(actor, case: Case, reason: RefusalReason, note: str = "") -> Case:
     _event(case, actor, "refused", f"{reason.text} ({reason.legal_reference}). {note}".strip(),
            public=True)  # fmt: skip
     record(actor, "case.refuse", case, reason=reason.code)
+    transaction.on_commit(lambda: replies.send_refusal(case))
     return case
 
 
@@ -218,6 +227,7 @@ def do_forward(actor, case: Case, organization: Organization, note: str = "") ->
         submitter_address=case.submitter_address, submitted_by=case.submitted_by,
         forwarded_from=case, received_at=timezone.now(),
     )  # fmt: skip
+    counts.record_change(None, counts.standing_of_new(arrived))
     identity = SecretIdentity.objects.filter(case=case).first()
     if identity:
         SecretIdentity.objects.create(case=arrived, ciphertext=identity.ciphertext)
@@ -227,6 +237,7 @@ def do_forward(actor, case: Case, organization: Organization, note: str = "") ->
     _event(arrived, actor, "received", _("Chuyển đến từ %(organization)s.")
            % {"organization": case.organization}, public=True)  # fmt: skip
     record(actor, "case.forward", case, to=organization.pk, arrived=arrived.pk)
+    _assign_if_in_turn(arrived)
     return arrived
 
 
@@ -250,6 +261,46 @@ def do_assign(actor, case: Case, handler) -> Case:
     )
     record(actor, "case.assign", case, assignee=handler.pk)
     return case
+
+
+def next_in_turn(organization_id: int) -> User | None:
+    """The organization's handler with the fewest open cases there; on a tie, the one who
+    joined first, so equal loads take turns."""
+    open_here = Q(
+        assigned_cases__organization_id=organization_id, assigned_cases__status__in=OPEN
+    )
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organization_id=organization_id,
+            memberships__role=Role.HANDLER,
+        )
+        .annotate(load=Count("assigned_cases", filter=open_here, distinct=True))
+        .order_by("load", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def do_assign_in_turn(actor, case: Case) -> Case:
+    handler = next_in_turn(case.organization_id)
+    if handler is None:
+        raise Refused(
+            "no_handler",
+            _("%(organization)s chưa có cán bộ nào giữ vai trò xử lý để giao lần lượt; "
+              "hãy nhờ quản trị viên thêm cán bộ xử lý, hoặc chọn một người cụ thể.")
+            % {"organization": case.organization},
+            "assignee",
+        )  # fmt: skip
+    return do_assign(actor, case, handler)
+
+
+def _assign_if_in_turn(case: Case) -> None:
+    """A case arriving at an organization that assigns in turn goes straight to a handler."""
+    if case.organization.assigns_in_turn and case.status in OPEN:
+        handler = next_in_turn(case.organization_id)
+        if handler is not None:
+            do_assign(IN_TURN, case, handler)
 
 
 @transaction.atomic
@@ -341,6 +392,7 @@ def do_extend_deadline(actor, case: Case, reason: str) -> Case:
     )
     if not updated:
         raise Refused("conflict", _("Thời hạn vừa được người khác gia hạn."), status=409)
+    deadlines.refresh_open_due(case)
     _event(case, actor, "extended", reason, public=True)
     record(actor, "case.extend", case, reason=reason)
     return case
@@ -360,9 +412,10 @@ def do_rate(case: Case, *, score: int, resolved: bool, comment: str = "") -> Rat
         raise Refused("not_resolved", _("Chỉ đánh giá được khi vụ việc đã có kết quả."))
     if not 1 <= score <= 5:
         raise Refused("bad_score", _("Mức hài lòng từ 1 đến 5."), "score")
-    rating, created = Rating.objects.get_or_create(
-        case=case, defaults={"score": score, "resolved": resolved, "comment": comment}
-    )
+    with counts.tracking(case.pk):
+        rating, created = Rating.objects.get_or_create(
+            case=case, defaults={"score": score, "resolved": resolved, "comment": comment}
+        )
     if not created:
         raise Refused("rated_before", _("Vụ việc này đã được đánh giá."))
     _event(case, None, "rated")

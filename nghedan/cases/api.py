@@ -134,7 +134,11 @@ class ForwardIn(InputSchema):
 
 
 class AssignIn(InputSchema):
-    assignee: int = Field(description="id của cán bộ xử lý thuộc cơ quan đang giữ vụ việc")
+    assignee: int | None = Field(
+        None,
+        description="id của cán bộ xử lý thuộc cơ quan đang giữ vụ việc; bỏ trống để giao "
+        "lần lượt cho cán bộ xử lý đang có ít vụ việc mở nhất.",
+    )
 
 
 class ResolveIn(InputSchema):
@@ -594,6 +598,9 @@ def forward_case(request, case_id: int, payload: ForwardIn):
 def assign_case(request, case_id: int, payload: AssignIn):
     user = request.auth
     case = _case(user, case_id, write=True)
+    if payload.assignee is None:
+        actions.do_assign_in_turn(user, case)
+        return _detail(user, case_id)
     handler = User.objects.filter(pk=payload.assignee, is_active=True).first()
     if handler is None:
         raise Refused(

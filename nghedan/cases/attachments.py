@@ -522,6 +522,8 @@ def do_submit_case_with_attachments(actor, uploads, **fields) -> Case:
     """Take in a case and its files in one transaction: if a file is refused, there is no
     case either. The files are checked before the case is made."""
     checked = inspect_all(uploads)
+    if not checked:  # most cases come without files: nothing to lock, count or store
+        return do_submit_case(actor, **fields)
     # A denouncer's account is sealed with the identity: the files do not name it either.
     sender = fields.get("submitted_by")
     attacher = None if sender is not None and fields.get("kind") == Kind.DENUNCIATION else actor

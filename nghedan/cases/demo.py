@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from nghedan.cases import actions
+from nghedan.cases import actions, deadlines
 from nghedan.cases.models import Case, CaseDeadline, Category, Kind, RefusalReason
 from nghedan.people.models import Organization, User
 from nghedan.places.models import Commune
@@ -95,6 +95,7 @@ def _advance(case: Case, goal: str) -> None:
                 starts_on=past.starts_on - timedelta(days=20),
                 due_on=past.starts_on - timedelta(days=3),
             )
+            deadlines.refresh_open_due(case)
         if goal == "resolved":
             actions.do_resolve(officer, case, answer="Đơn vị đã kiểm tra và xử lý xong; "
                                "kết quả đã thông báo cho người dân.")  # fmt: skip

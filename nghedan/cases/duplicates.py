@@ -1,15 +1,14 @@
 """The same matter sent twice: finding likely duplicates, linking them, merging them.
 
-Until the language engine lands, "likely the same" is a plain text comparison: title and the
-start of the description, lower-cased, without diacritics (NFD, marks dropped: people often
-type "duong Le Loi ngap" for "đường Lê Lợi ngập"), cut into words and pairs of neighbouring
-words, and compared as sets (Jaccard). Candidates are the cases of the same commune that are
-open or were received in the last 90 days: at most `MAX_CANDIDATES`, reading only the columns
-the comparison and the page need.
+"Likely the same" is the language engine's near-duplicate measure (`nghedan.vitext.signatures`):
+each text (title and the start of the description) becomes a MinHash signature of its runs of
+three syllables, folded so that a copy retyped without diacritics is the same text, and two
+signatures give their resemblance (the estimated Jaccard index, or the share of the smaller
+text found in the larger when a matter was split). Candidates are the cases of the same commune
+that are open or were received in the last 90 days: at most `MAX_CANDIDATES`, reading only the
+columns the comparison and the page need.
 """
 
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,57 +27,30 @@ from nghedan.cases.actions import OPEN, _event, _move, today
 from nghedan.cases.models import Case, Kind
 from nghedan.cases.public_forms import phone_digits
 from nghedan.lib.refusal import Refused
+from nghedan.vitext.signatures import Signature, resemblance, signature, syllables
 
 Status = Case.Status
 
-# Scores on the texts of tests/test_duplicates.py (a flooding report at phường Sài Gòn):
-# re-sent unchanged 1.00; retyped without diacritics with a few words changed 0.81; its
-# sentences reordered 0.85; its words shuffled at random 0.31; a neighbour telling the same
-# flooding in their own words 0.29; other matters on the same street by the same market
-# (karaoke at night 0.15, tables on the sidewalk 0.20). Texts about one place share its
-# street, market and ward names and the polite formulas ("đề nghị phường…"), which is what
-# keeps unrelated ones near 0.2. 0.40 sits twice above them and twice below an edited copy:
+# Resemblance on the texts of tests/test_duplicates.py (a flooding report at phường Sài Gòn):
+# re-sent unchanged 1.00; retyped without diacritics with a few words changed 0.79; its
+# sentences reordered 0.72; a neighbour telling the same flooding in their own words 0.11;
+# other matters on the same street by the same market (karaoke at night 0.15, tables on the
+# sidewalk 0.26). Texts about one place share its street, market and ward names and the polite
+# formulas ("đề nghị phường…"). 0.45 sits well above them and well below an edited copy:
 # re-sends, light edits and a petition copied by several people are found; the same matter
-# told anew in one's own words mostly is not (that needs the language engine). Officers
-# decide; a wrong suggestion costs a glance.
-LIKELY = 0.40
+# told anew in one's own words is not. Officers decide; a wrong suggestion costs a glance.
+LIKELY = 0.45
 # The public form does not create a second case when the same contact already sent one above
 # this score: stricter, because a person turned away here cannot argue. In a short text one
-# word is the whole matter: "Mất điện khu phố 2…" and "Mất nước khu phố 2…" (19 shingles)
-# score 0.65, so a text of fewer than SHORT shingles (a dozen words or so) must be nearly the
-# same. The edited copy above has 97.
+# word is the whole matter: "Mất điện khu phố 2…" and "Mất nước khu phố 2…" score 0.50, so a
+# text of fewer than SHORT syllables must be nearly the same.
 RESENT = 0.60
-SHORT = 30
+SHORT = 15
 RESENT_SHORT = 0.85
 RECENT_DAYS = 90
 MAX_CANDIDATES = 500
 COMPARED_CHARS = 1000  # of the description: its start says what it is about
 MAX_LISTED = 50
-
-# --- text -----------------------------------------------------------------------------------
-
-
-WORD = re.compile(r"[^\W_]+")
-MARKS = re.compile("[\u0300-\u036f]")  # combining diacritics, as NFD leaves them
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words without diacritics. NFD splits every letter, precomposed (NFC) or
-    typed as letter and marks, into its bare letter and marks; the marks are then dropped."""
-    bare = MARKS.sub("", unicodedata.normalize("NFD", (text or "").lower()))
-    return WORD.findall(bare.replace("đ", "d"))
-
-
-def shingles(text: str) -> frozenset[str]:
-    """Words and pairs of neighbouring words."""
-    found = words(text)
-    return frozenset(found) | frozenset(f"{a} {b}" for a, b in zip(found, found[1:], strict=False))
-
-
-def similarity(a: frozenset[str], b: frozenset[str]) -> float:
-    if not a or not b:
-        return 0.0
-    return len(a & b) / len(a | b)
 
 
 def matter_text(title: str, description: str) -> str:
@@ -123,11 +95,11 @@ def candidates(commune, among: QuerySet[Case] | None = None) -> QuerySet[Case]:
 
 
 class Index:
-    """The candidates of one commune, cut into shingles once and compared many times."""
+    """The candidates of one commune, signed once and compared many times."""
 
     def __init__(self, cases: Iterable[Case]):
-        self.entries = [
-            (case, shingles(matter_text(case.title, case.head)))  # type: ignore[attr-defined]
+        self.entries: list[tuple[Case, Signature]] = [
+            (case, signature(matter_text(case.title, case.head)))  # type: ignore[attr-defined]
             for case in cases
         ]
 
@@ -137,12 +109,12 @@ class Index:
 
     def matches(self, text: str, *, exclude=None, threshold: float = LIKELY,
                 limit: int = 5) -> list[Match]:  # fmt: skip
-        wanted = shingles(text)
+        wanted = signature(text)
         excluded = getattr(exclude, "pk", exclude)
         found = [
             Match(case, score)
             for case, seen in self.entries
-            if case.pk != excluded and (score := similarity(wanted, seen)) >= threshold
+            if case.pk != excluded and (score := resemblance(wanted, seen)) >= threshold
         ]
         found.sort(key=lambda match: (-match.score, -match.case.pk))
         return found[:limit]
@@ -216,7 +188,7 @@ def already_sent(
         return None
     theirs = with_phone_digits(Case.objects.filter(kind=kind, status__in=OPEN)).filter(sender)
     text = matter_text(title, description)
-    threshold = RESENT if len(shingles(text)) >= SHORT else RESENT_SHORT
+    threshold = RESENT if len(syllables(text)) >= SHORT else RESENT_SHORT
     found = Index.of(commune, theirs).matches(text, threshold=threshold, limit=1)
     return found[0].case if found else None
 

@@ -40,7 +40,7 @@ from django.utils.translation import gettext_lazy
 
 from nghedan.audit.chain import record
 from nghedan.audit.models import AuditEntry
-from nghedan.cases import deadlines
+from nghedan.cases import counts, deadlines
 from nghedan.cases.access import handled_organizations
 from nghedan.cases.actions import do_submit_case
 from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind, Stage
@@ -682,8 +682,9 @@ def import_one(actor, source: SourceRow, organization, lookups: Lookups, seen) -
 def set_received_on(actor, case: Case, day: date) -> None:
     """A petition received before it was entered: its receipt date is the day it came, and
     the deadline to process it counts from that day."""
-    case.received_at = timezone.make_aware(datetime.combine(day, time.min))
-    case.save(update_fields=["received_at", "updated_at"])
+    with counts.tracking(case.pk):  # the case now counts on the day it came
+        case.received_at = timezone.make_aware(datetime.combine(day, time.min))
+        case.save(update_fields=["received_at", "updated_at"])
     if CaseDeadline.objects.filter(case=case, stage=Stage.RECEIVE).exists():
         deadlines.open_stage(case, Stage.RECEIVE, day)
     record(actor, "case.received_on", case, day=day.isoformat())

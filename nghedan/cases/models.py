@@ -7,6 +7,7 @@ administrators; the code only reads them.
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -164,6 +165,11 @@ class RoutingRule(models.Model):
         return f"{self.category or '*'} · {self.commune or '*'} → {self.organization}"
 
 
+# The statuses of a case still being handled (`Case.Status`); the same list in the same order
+# as `actions.OPEN`, so that queries on it can use the partial index below.
+OPEN_STATUSES = ["received", "classified", "accepted", "verifying"]
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Đã tiếp nhận")
@@ -264,6 +270,9 @@ class Case(models.Model):
     published_answer = models.TextField(_("nội dung công khai"), blank=True)
     reopen_count = models.PositiveSmallIntegerField(default=0)
     received_at = models.DateTimeField(_("tiếp nhận lúc"), db_index=True)
+    # The earliest due date among the running deadlines, kept by `deadlines` in the same
+    # transaction as the deadlines themselves: the queue sorts and filters on it.
+    open_due = models.DateField(_("hạn xử lý gần nhất"), null=True, blank=True, editable=False)
     resolved_at = models.DateTimeField(_("có kết quả lúc"), null=True, blank=True)
     closed_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -274,6 +283,29 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "received_at"]),
             models.Index(fields=["commune", "received_at"]),
+            # The queue sorted by due date: the running cases in order, no sort step.
+            models.Index(fields=["open_due", "-received_at", "-id"], name="case_due_order"),
+            # The overdue list: newest running cases first, the rest of the table skipped.
+            models.Index(
+                fields=["-received_at", "-id"],
+                condition=Q(open_due__isnull=False),
+                name="case_running_received",
+            ),
+            # Open cases past their due date, per organization (the dashboard), read from the
+            # index alone: a query with the same status list matches its condition.
+            models.Index(
+                fields=["organization", "open_due", "received_at"],
+                condition=Q(open_due__isnull=False, status__in=OPEN_STATUSES),
+                name="case_running_org",
+            ),
+            # A period's cases of some organizations (exports, the registry, the check of the
+            # kept counts); PostgreSQL answers from the index alone, other databases ignore
+            # `include`.
+            models.Index(
+                fields=["organization", "received_at"],
+                include=["status", "channel", "category"],
+                name="case_org_received_cover",
+            ),
         ]
         verbose_name = _("vụ việc")
         verbose_name_plural = pgettext_lazy("plural", "vụ việc")
@@ -305,6 +337,18 @@ class CaseDeadline(models.Model):
         ordering = ["case_id", "starts_on"]
         constraints = [
             models.UniqueConstraint(fields=["case", "stage"], name="one_deadline_per_stage")
+        ]
+        indexes = [
+            # Running deadlines are a few percent of all: the due date of a case, the watch.
+            models.Index(
+                fields=["case", "due_on"],
+                condition=Q(met_on__isnull=True),
+                name="casedeadline_running",
+            ),
+            # Deadlines met late: whether a finished case counts as late.
+            models.Index(
+                fields=["case"], condition=Q(met_on__gt=F("due_on")), name="casedeadline_late"
+            ),
         ]
         verbose_name = _("thời hạn")
         verbose_name_plural = pgettext_lazy("plural", "thời hạn")
@@ -451,3 +495,44 @@ class CaseFlag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.code} · {self.get_kind_display()}"
+
+
+class CaseCount(models.Model):
+    """How many cases of one organization, received on one day (or in one month), have one
+    value of one dimension: kept by `cases.counts` in the same transaction as every change,
+    so the dashboard sums a few rows instead of counting every case of the period.
+
+    `span` is "day" (`day` is the day) or "month" (`day` is the month's first day); every
+    change is written to both, and a period reads whole months from the month rows.
+    """
+
+    class Span(models.TextChoices):
+        DAY = "day", _("ngày")
+        MONTH = "month", _("tháng")
+
+    organization = models.ForeignKey(
+        "people.Organization", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    span = models.CharField(max_length=5, choices=Span.choices)
+    day = models.DateField()
+    dimension = models.CharField(max_length=20)
+    value = models.CharField(max_length=40, blank=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        ordering = ["organization_id", "span", "day", "dimension", "value"]
+        indexes = [
+            # A period's rows of every organization: the dashboard's one read.
+            models.Index(fields=["span", "day", "organization"], name="casecount_period"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "span", "day", "dimension", "value"],
+                name="one_count_per_key",
+            )
+        ]
+        verbose_name = _("số liệu vụ việc theo ngày")
+        verbose_name_plural = pgettext_lazy("plural", "số liệu vụ việc theo ngày")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id} · {self.day:%d/%m/%Y} · {self.dimension}={self.value}"

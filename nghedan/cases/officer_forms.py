@@ -11,7 +11,7 @@ from typing import cast
 
 from django import forms
 from django.db.models import Case as SqlCase
-from django.db.models import F, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import F, IntegerField, Q, QuerySet, When
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +20,6 @@ from nghedan.cases.attachments import LIMITS, AttachmentsField
 from nghedan.cases.deadlines import work_calendar
 from nghedan.cases.models import (
     Case,
-    CaseDeadline,
     Category,
     Channel,
     DeadlineRule,
@@ -175,15 +174,13 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        choice_field(self, "organization").queryset = working_organizations(user)
-        choice_field(self, "commune").queryset = Commune.objects.filter(
-            pk__in=cases_for_user(user).values("commune_id")
-        ).order_by("name")
+        organizations = working_organizations(user)
+        choice_field(self, "organization").queryset = organizations
+        choice_field(self, "commune").queryset = communes_of(organizations)
 
     def filter(self, cases: QuerySet[Case], today: date) -> QuerySet[Case]:
-        """The cases that match, each with `open_due`: the due date of its running deadline."""
+        """The cases that match; `open_due` is the due date of each one's running deadline."""
         data = self.cleaned_data if self.is_valid() else {}
-        cases = cases.annotate(open_due=open_due_date())
         if data.get("q"):
             text = data["q"].strip()
             cases = cases.filter(Q(code__icontains=text) | Q(title__icontains=text))
@@ -203,9 +200,14 @@ class QueueFilterForm(forms.Form):
         return cases.order_by(*sort_order(data.get("sort")))
 
 
-def open_due_date() -> Subquery:
-    running = CaseDeadline.objects.filter(case=OuterRef("pk"), met_on__isnull=True)
-    return Subquery(running.order_by("due_on").values("due_on")[:1])
+def communes_of(organizations: QuerySet[Organization]) -> QuerySet[Commune]:
+    """The communes an officer may filter by: those of the organizations they work in, and
+    every commune of the province for a province-level one. Read from the organizations, not
+    from the cases, which would mean reading every case in scope on every queue page."""
+    return Commune.objects.filter(
+        Q(pk__in=organizations.filter(commune__isnull=False).values("commune_id"))
+        | Q(province__in=organizations.filter(commune__isnull=True).values("province_id"))
+    ).order_by("name")
 
 
 def filter_by_due(cases: QuerySet[Case], due: str | None, today: date) -> QuerySet[Case]:
@@ -253,17 +255,27 @@ class BulkAssignForm(forms.Form):
     assignee = PersonChoiceField(
         label=_("Giao cho cán bộ"),
         queryset=User.objects.none(),
+        required=False,
         empty_label=CHOOSE_LABEL,
-        error_messages={
-            "required": _("Hãy chọn cán bộ được giao xử lý."),
-            "invalid_choice": _("Hãy chọn một cán bộ trong danh sách."),
-        },
+        error_messages={"invalid_choice": _("Hãy chọn một cán bộ trong danh sách.")},
     )
+    # Set by the "share in turn" button: each case goes to the handler with the fewest open ones.
+    in_turn = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, user, *args, **kwargs):
         kwargs.setdefault("auto_id", "id_bulk_%s")
         super().__init__(*args, **kwargs)
         choice_field(self, "assignee").queryset = handlers_of(handled_organizations(user))
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("in_turn") and not data.get("assignee") and "assignee" not in self.errors:
+            self.add_error(
+                "assignee",
+                _("Hãy chọn cán bộ được giao xử lý, hoặc bấm “Chia lần lượt” để giao cho cán bộ "
+                  "đang có ít vụ việc mở nhất."),
+            )  # fmt: skip
+        return data
 
 
 # Actions on one case. Every form takes the case first; the page shows several at once, so

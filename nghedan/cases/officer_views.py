@@ -8,18 +8,18 @@ the status the action gave (400, or 409 when the case moved meanwhile) and nothi
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -111,6 +111,23 @@ def due(on: date | None, today: date, calendar: WorkCalendar) -> Due | None:
 # The queue
 
 
+class CappedPaginator(Paginator):
+    """Counts no further than COUNT_CAP + 1 cases: an exact count would read every case in
+    scope (a city's million) on every page, while past a thousand the officer needs a filter,
+    not a number. The pages go as far as the count."""
+
+    COUNT_CAP = 1000
+
+    @cached_property
+    def count(self) -> int:
+        cases = cast(QuerySet, self.object_list)
+        return cases.order_by()[: self.COUNT_CAP + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.COUNT_CAP
+
+
 @working_role_required
 def queue(request):
     return _queue_page(request, BulkAssignForm(request.user) if _handles_some(request) else None)
@@ -126,7 +143,7 @@ def _queue_page(request, bulk_form, status=200):
     found = form.filter(cases_for_user(request.user), today).select_related(
         "category", "commune", "organization", "assignee"
     )
-    page = Paginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(found, CASES_PER_PAGE).get_page(request.GET.get("page"))
     calendar = work_calendar()
     for case in page:
         case.due = due(case.open_due, today, calendar)
@@ -147,13 +164,19 @@ def queue_assign(request):
     form = BulkAssignForm(request.user, request.POST)
     if not form.is_valid():
         return _queue_page(request, form, status=400)
-    assignee = form.cleaned_data["assignee"]
+    assignee = None if form.cleaned_data["in_turn"] else form.cleaned_data["assignee"]
     done, refused = _assign_each(request.user, form.cleaned_data["cases"], assignee)
-    if done:
+    if done and assignee:
         messages.success(
             request,
             _("Đã giao %(count)s vụ việc cho %(name)s: %(codes)s.")
             % {"count": len(done), "name": assignee, "codes": ", ".join(done)},
+        )
+    elif done:
+        messages.success(
+            request,
+            _("Đã chia lần lượt %(count)s vụ việc: %(codes)s.")
+            % {"count": len(done), "codes": ", ".join(done)},
         )
     for code, message in refused:
         messages.error(request, _("Chưa giao được %(code)s: %(message)s") % {
@@ -163,6 +186,7 @@ def queue_assign(request):
 
 
 def _assign_each(user, ids: list[int], assignee) -> tuple[list[str], list[tuple[str, str]]]:
+    """Each case on its own; with no assignee, each to the handler next in turn."""
     handled = set(handled_organizations(user).values_list("pk", flat=True))
     done, refused = [], []
     for case in cases_for_user(user).filter(pk__in=ids).select_related("organization"):
@@ -170,11 +194,14 @@ def _assign_each(user, ids: list[int], assignee) -> tuple[list[str], list[tuple[
             refused.append((case.code, _("bạn chỉ theo dõi vụ việc này.")))
             continue
         try:
-            actions.do_assign(user, case, assignee)
+            if assignee is None:
+                case = actions.do_assign_in_turn(user, case)
+            else:
+                actions.do_assign(user, case, assignee)
         except Refused as refusal:
             refused.append((case.code, refusal.message))
         else:
-            done.append(case.code)
+            done.append(f"{case.code} → {case.assignee}" if assignee is None else case.code)
     return done, refused
 
 

@@ -6,11 +6,15 @@ Nothing here shows who sent a case: the tracking page is open to anyone holding 
 
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -37,14 +41,18 @@ from nghedan.lib.refusal import Refused
 from nghedan.people.access import is_signed_in
 from nghedan.people.decorators import signed_in_required
 
-SUBMITS_PER_HOUR = 10  # per client address
-SUBMITS_PER_CONTACT_PER_DAY = 5  # per phone number or e-mail
+# Sends per client address in an hour and per contact in a day: settings.SUBMITS_PER_HOUR and
+# settings.SUBMITS_PER_CONTACT_PER_DAY (NGHEDAN_SUBMITS_PER_HOUR, …; docs/operator-guide.md).
 LOOKUPS_PER_WINDOW, LOOKUP_WINDOW = 60, 600  # codes cannot be enumerated
 ANSWERS_PER_HOUR = 20  # ratings and requests to look again, per client address
 ANSWERS_PER_CASE_PER_HOUR = 10  # so a phone number cannot be guessed for one code
 HOUR, DAY = 3600, 86400
 MY_CASES_PER_PAGE = 20
-SUBMITTED = "cases.submitted"  # session key: the code just sent, for the confirmation page
+# The confirmation page's address carries the code just sent, signed and dated, so sending
+# writes no session; a link edited by hand, or older than a day, is refused.
+CONFIRMATION_SALT = "nghedan.cases.submitted"
+CONFIRMATION_MAX_AGE = 86400
+CONFIRMATION_PARAMETER = "xac-nhan"
 
 Status = Case.Status
 ANSWERED = (Status.RESOLVED, Status.CLOSED)
@@ -92,7 +100,9 @@ def too_many_submissions(request, form: SubmitForm):
 
 def contact_allowed(form: SubmitForm) -> bool:
     return all(
-        ratelimit.allow("case_submit_contact", key, limit=SUBMITS_PER_CONTACT_PER_DAY, window=DAY)
+        ratelimit.allow(
+            "case_submit_contact", key, limit=settings.SUBMITS_PER_CONTACT_PER_DAY, window=DAY
+        )
         for key in form.contact_keys()
     )
 
@@ -104,7 +114,7 @@ def submit(request):
     form = SubmitForm(data=data, files=files, initial=contact_initial(request.user))
     if data is None:
         return render_submit(request, form)
-    if not ratelimit.allow("case_submit", address_key(request), limit=SUBMITS_PER_HOUR,
+    if not ratelimit.allow("case_submit", address_key(request), limit=settings.SUBMITS_PER_HOUR,
                            window=HOUR):  # fmt: skip
         return too_many_submissions(request, form)
     if not form.is_valid():
@@ -127,18 +137,40 @@ def submit(request):
     except Refused as refusal:
         form.show_refusal(refusal)
         return render_submit(request, form, status=refusal.status)
-    request.session[SUBMITTED] = {"code": case.code, "answerable": form.can_be_answered()}
-    return redirect("cases:submitted")
+    return redirect(confirmation_url(case, form.can_be_answered()))
+
+
+def confirmation_url(case: Case, answerable: bool) -> str:
+    signed = signing.dumps([case.code, answerable], salt=CONFIRMATION_SALT)
+    return f"{reverse('cases:submitted')}?{urlencode({CONFIRMATION_PARAMETER: signed})}"
+
+
+def confirmed_sending(request) -> tuple[str, bool] | None:
+    """(code, answerable) from the confirmation address; None when it is missing, was
+    changed or is too old."""
+    signed = request.GET.get(CONFIRMATION_PARAMETER, "")
+    try:
+        code, answerable = signing.loads(
+            signed, salt=CONFIRMATION_SALT, max_age=CONFIRMATION_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    return str(code), bool(answerable)
 
 
 def submitted(request):
     """The confirmation: the code to keep, and what happens next."""
-    sent = request.session.get(SUBMITTED)
-    if not sent:
+    sent = confirmed_sending(request)
+    if sent is None:
+        if CONFIRMATION_PARAMETER in request.GET:
+            messages.warning(request, _("Đường dẫn xác nhận không đúng hoặc đã quá một ngày. Hãy "
+                                        "tra cứu ý kiến bằng mã số bạn đã ghi lại."))  # fmt: skip
+            return redirect("cases:track")
         return redirect("cases:submit")
-    case = get_public_case(sent["code"])
+    code, answerable = sent
+    case = get_public_case(code)
     return render(request, "cases/submit_done.html", {
-        "case": case, "answerable": sent["answerable"], "deadline": open_deadline(case),
+        "case": case, "answerable": answerable, "deadline": open_deadline(case),
     })  # fmt: skip
 
 

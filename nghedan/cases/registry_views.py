@@ -37,9 +37,9 @@ from nghedan.cases.officer_forms import (
     ANY_LABEL,
     NamedChoiceField,
     choice_field,
-    open_due_date,
     textarea,
 )
+from nghedan.cases.suggestions import suggest_for_case
 from nghedan.lib.refusal import Refused
 from nghedan.people.access import working_organizations
 from nghedan.people.decorators import working_role_required
@@ -96,7 +96,7 @@ class RegistryFilterForm(forms.Form):
                                          confirmed_at__isnull=self.unconfirmed)  # fmt: skip
         if data.get("kind"):
             marked = marked.filter(kind=data["kind"])
-        cases = cases.filter(Exists(marked)).annotate(open_due=open_due_date())
+        cases = cases.filter(Exists(marked))
         if data.get("organization"):
             cases = cases.filter(organization__path__startswith=data["organization"].path)
         if data.get("commune"):
@@ -247,6 +247,7 @@ def marks_context(request, case: Case, bound: dict | None = None,
     handles = may_handle(user, case)
     supervising = flags.supervises(user, case)
     handled = set(handled_organizations(user).values_list("pk", flat=True)) if handles else set()
+    suggestion = suggest_for_case(case, among=cases_for_user(user))
     matches = [
         MatchRow(
             match,
@@ -255,10 +256,7 @@ def marks_context(request, case: Case, bound: dict | None = None,
             and match.case.organization_id in handled
             and (case.kind != Kind.DENUNCIATION or match.case.kind == Kind.DENUNCIATION),
         )
-        for match in duplicates.likely_duplicates(
-            title=case.title, description=case.description, commune=case.commune_id,
-            exclude=case, among=cases_for_user(user),
-        )
+        for match in suggestion.duplicates
     ]  # fmt: skip
     rows = []
     for flag in case.flags.select_related("raised_by", "confirmed_by"):
@@ -267,6 +265,12 @@ def marks_context(request, case: Case, bound: dict | None = None,
         rows.append(FlagRow(flag, handles and not flag.confirmed_at, may_clear, clear_form))
     return {
         "matches": matches,
+        # What the language engine read in the text, when it differs from what the case says.
+        "category": suggestion.category if suggestion.category != case.category else None,
+        "category_percent": suggestion.category_percent,
+        "place": suggestion.commune if suggestion.commune != case.commune else None,
+        "place_text": suggestion.place_text,
+        "place_choices": suggestion.place_choices if case.commune is None else [],
         "flag_rows": rows,
         "handles": handles,
         "supervising": supervising,

@@ -27,19 +27,42 @@ def sms_gateway():
     return import_string(settings.SMS_BACKEND)()
 
 
+def _tracking_link(case: Case) -> str:
+    return settings.SITE_URL + reverse("cases:track_case", args=[case.code])
+
+
 def reply_text(case: Case) -> str:
-    link = settings.SITE_URL + reverse("cases:track_case", args=[case.code])
     return _("Nghe Dân: vụ việc %(code)s đã có kết quả. Xem tại %(link)s") % {
-        "code": case.code, "link": link,
+        "code": case.code, "link": _tracking_link(case),
+    }  # fmt: skip
+
+
+def refusal_text(case: Case) -> str:
+    reason = case.refusal_reason
+    return _(
+        "Nghe Dân: vụ việc %(code)s không được thụ lý vì %(reason)s (%(reference)s). "
+        "Xem tại %(link)s"
+    ) % {
+        "code": case.code, "reason": reason.text if reason else "",
+        "reference": reason.legal_reference if reason else "", "link": _tracking_link(case),
     }  # fmt: skip
 
 
 def send_reply(case: Case) -> None:
     """The answer to whoever left a contact; a denouncer's contact is secret and not used here."""
-    text = reply_text(case)
+    _tell(case, _("Nghe Dân: đã có kết quả %(code)s") % {"code": case.code}, reply_text(case),
+          case.published_answer)  # fmt: skip
+
+
+def send_refusal(case: Case) -> None:
+    """The law asks that a refusal be notified with its reason (Luật Khiếu nại 2011, Điều 27)."""
+    _tell(case, _("Nghe Dân: vụ việc %(code)s không được thụ lý") % {"code": case.code},
+          refusal_text(case))  # fmt: skip
+
+
+def _tell(case: Case, subject: str, text: str, details: str = "") -> None:
     if case.submitter_email:
-        send_mail(_("Nghe Dân: đã có kết quả %(code)s") % {"code": case.code},
-                  f"{text}\n\n{case.published_answer}\n", None, [case.submitter_email],
-                  fail_silently=True)  # fmt: skip
+        body = f"{text}\n\n{details}\n" if details else f"{text}\n"
+        send_mail(subject, body, None, [case.submitter_email], fail_silently=True)
     if case.submitter_phone:
         sms_gateway().send(case.submitter_phone, text)

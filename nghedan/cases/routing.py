@@ -1,25 +1,15 @@
 """Which organization handles a case: the routing rules, most specific first."""
 
-from django.db.models import Q
-
-from nghedan.cases.models import Category, RoutingRule
+from nghedan.cases import rule_cache
+from nghedan.cases.models import Category
 from nghedan.people.models import Organization
 from nghedan.places.models import Commune
 
 
-def route(category: Category, commune: Commune | None) -> Organization | None:
+def route(category: Category | None, commune: Commune | None) -> Organization | None:
     """Category and commune, then commune alone, then category alone, then the default rule;
-    without any rule, the People's Committee of the commune."""
-    rules = RoutingRule.objects.filter(
-        Q(category=category) | Q(category__isnull=True),
-        Q(commune=commune) | Q(commune__isnull=True),
-        organization__is_active=True,
-    ).select_related("organization")
-    ranked = sorted(rules, key=lambda rule: (rule.commune_id is None, rule.category_id is None))
-    if ranked:
-        return ranked[0].organization
-    if commune is None:
-        return None
-    return Organization.objects.filter(
-        commune=commune, kind=Organization.Kind.PEOPLES_COMMITTEE, is_active=True
-    ).first()
+    without any rule, the People's Committee of the commune. The rules are kept in the
+    process (nghedan.cases.rule_cache): no query once they are loaded."""
+    return rule_cache.route(
+        category.pk if category is not None else None, commune.pk if commune is not None else None
+    )

@@ -1,40 +1,71 @@
-"""Counting requests per key in fixed windows, shared by every web process through the cache.
+"""Counting requests per key in fixed windows, shared by every web process through one table.
+
+Each attempt is one upsert on `shell_ratecounter` (PostgreSQL, and SQLite 3.35 or later):
+the row for the key's current window is created at 1 or counted up, and the statement
+returns the new count, so two processes can never both read the same count. Rows of windows
+that have passed are deleted by the sweep (`manage.py sweep_tasks`); nothing else ever
+removes a live counter, whatever the number of keys.
 
 Blocked attempts are counted too (`blocked_total`), so an operator can see them.
 """
 
+import hashlib
 import time
+from datetime import UTC, datetime
 
-from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+
+from nghedan.shell.models import RateCounter
+
+BUCKET_LENGTH = RateCounter._meta.get_field("bucket").max_length or 250
 
 
-def _bucket(scope: str, key: str, window: int) -> str:
-    return f"rl:{scope}:{key}:{int(time.time() // window)}"
+def _bucket(scope: str, key: str, window: int) -> tuple[str, datetime]:
+    """The counter's name for the current window, and when that window ends."""
+    index = int(time.time() // window)
+    name = f"rl:{scope}:{window}:{index}:{key}"
+    if len(name) > BUCKET_LENGTH:  # a key this long is hashed rather than cut short
+        name = f"rl:{scope}:{window}:{index}:#{hashlib.sha256(key.encode()).hexdigest()}"
+    return name, datetime.fromtimestamp((index + 1) * window, tz=UTC)
+
+
+# The table of nghedan.shell.models.RateCounter; the same SQL on PostgreSQL and SQLite.
+COUNT_UP = (
+    'INSERT INTO "shell_ratecounter" ("bucket", "count", "expires") VALUES (%s, 1, %s) '
+    'ON CONFLICT ("bucket") DO UPDATE SET "count" = "shell_ratecounter"."count" + 1 '
+    'RETURNING "count"'
+)
+
+
+def count_up(bucket: str, expires: datetime | None) -> int:
+    """Add one to `bucket` (made at 1 if missing) and return its new value, in one statement."""
+    value = connection.ops.adapt_datetimefield_value(expires) if expires else None
+    with connection.cursor() as cursor:
+        cursor.execute(COUNT_UP, [bucket, value])
+        return int(cursor.fetchone()[0])
 
 
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """True while `key` has made at most `limit` attempts in the current window of `window` s."""
-    bucket = _bucket(scope, key, window)
-    cache.add(bucket, 0, timeout=window + 1)
-    try:
-        count = cache.incr(bucket)
-    except ValueError:  # the bucket expired between add and incr
-        cache.set(bucket, 1, timeout=window + 1)
-        count = 1
-    if count > limit:
-        _count_blocked(scope)
+    bucket, expires = _bucket(scope, key, window)
+    if count_up(bucket, expires) > limit:
+        count_up(_blocked_bucket(scope), None)
         return False
     return True
 
 
-def _count_blocked(scope: str) -> None:
-    name = f"rl-blocked:{scope}"
-    cache.add(name, 0, timeout=None)
-    try:
-        cache.incr(name)
-    except ValueError:
-        cache.set(name, 1, timeout=None)
+def _blocked_bucket(scope: str) -> str:
+    return f"rl-blocked:{scope}"
 
 
 def blocked_total(scope: str) -> int:
-    return int(cache.get(f"rl-blocked:{scope}", 0))
+    """Attempts refused in `scope` since the counters began."""
+    row = RateCounter.objects.filter(bucket=_blocked_bucket(scope)).values_list("count").first()
+    return row[0] if row else 0
+
+
+def purge_expired() -> int:
+    """Delete the counters of windows that have passed; the sweep's job. Returns how many."""
+    deleted, _ = RateCounter.objects.filter(expires__lt=timezone.now()).delete()
+    return deleted

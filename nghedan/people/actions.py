@@ -36,12 +36,13 @@ def _place_fields(organization: Organization) -> dict:
         "parent": organization.parent_id,
         "province": organization.province_id,
         "commune": organization.commune_id,
+        "assigns_in_turn": organization.assigns_in_turn,
     }
 
 
 @transaction.atomic
 def do_create_organization(
-    actor, *, name, code, kind, parent=None, province=None, commune=None
+    actor, *, name, code, kind, parent=None, province=None, commune=None, assigns_in_turn=False
 ) -> Organization:
     if Organization.objects.filter(code=code).exists():
         raise Refused("code_taken", _("Mã tổ chức này đã được dùng; hãy chọn mã khác."), "code")
@@ -54,6 +55,7 @@ def do_create_organization(
         parent=parent,
         province=province,
         commune=commune,
+        assigns_in_turn=assigns_in_turn,
         path="/",
     )
     organization.path = f"{parent.path if parent else '/'}{organization.pk}/"

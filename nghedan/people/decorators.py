@@ -13,7 +13,9 @@ from nghedan.people.access import (
 )
 
 
-def _guard(check):
+def page_guard(check):
+    """Anonymous visitors are sent to sign in; signed-in people who fail `check` get 403."""
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -30,7 +32,7 @@ def _guard(check):
     return decorator
 
 
-signed_in_required = _guard(lambda user: True)
-staff_required = _guard(is_staff_member)
-administrator_required = _guard(is_administrator)
-working_role_required = _guard(has_working_role)
+signed_in_required = page_guard(lambda user: True)
+staff_required = page_guard(is_staff_member)
+administrator_required = page_guard(is_administrator)
+working_role_required = page_guard(has_working_role)

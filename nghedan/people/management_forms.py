@@ -116,6 +116,14 @@ class OrganizationForm(forms.Form):
         error_messages={"invalid_choice": _("Xã, phường này không thuộc tỉnh, thành đã chọn.")},
     )
 
+    assigns_in_turn = forms.BooleanField(
+        label=_("Tự động giao việc lần lượt"),
+        required=False,
+        help_text=_(
+            "Mỗi vụ việc mới đến được giao cho cán bộ xử lý đang có ít vụ việc mở nhất của tổ chức."
+        ),
+    )
+
     def __init__(self, user, *args, organization: Organization | None = None, **kwargs):
         if organization is not None:
             kwargs.setdefault("initial", _organization_initial(organization))
@@ -163,6 +171,7 @@ def _organization_initial(organization: Organization) -> dict:
         "parent": organization.parent_id,
         "province": organization.province_id,
         "commune": organization.commune_id,
+        "assigns_in_turn": organization.assigns_in_turn,
     }
 
 

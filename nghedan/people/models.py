@@ -73,6 +73,13 @@ class Organization(models.Model):
         related_name="organizations",
         verbose_name=_("xã, phường, đặc khu"),
     )
+    assigns_in_turn = models.BooleanField(
+        _("giao việc lần lượt"),
+        default=False,
+        help_text=_(
+            "Vụ việc mới đến được tự động giao cho cán bộ xử lý đang có ít vụ việc mở nhất."
+        ),
+    )
     # "/1/7/42/": the ids from the root down; a subtree is one prefix query.
     path = models.CharField(max_length=255, db_index=True, editable=False)
     supervises = models.ManyToManyField(

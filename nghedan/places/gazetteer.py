@@ -22,7 +22,15 @@ from typing import Literal
 from django.utils.translation import gettext as _
 
 from nghedan.places.models import Commune, LegacyUnit, Province
-from nghedan.places.spelling import accent_key, search_key, split_parts, without_type, words
+from nghedan.places.spelling import (
+    accent_key,
+    fold,
+    marks_agree,
+    search_key,
+    split_parts,
+    without_type,
+    words,
+)
 
 MAX_ADDRESS_LENGTH = 300
 MAX_CANDIDATES = 30
@@ -213,7 +221,7 @@ def commune_entry(commune: Commune, predecessors: list[LegacyUnit]) -> tuple[Ent
 
 
 def legacy_entry(unit: LegacyUnit) -> tuple[Entry, list[str]]:
-    accent = accent_key(without_type(unit.short_name))
+    accent = accent_key(without_type(unit.name))
     old_province = frozenset({old_province_of(unit)})
     if unit.level == LegacyUnit.Level.PROVINCE:
         keys = [*unit.search_keys, *LEGACY_PROVINCE_NICKNAMES.get(unit.code, ())]
@@ -278,7 +286,7 @@ def best_readings(spans: list[Span]) -> list[Reading]:
         for level in (PROVINCE, DISTRICT, WARD)
     )
     best: list[Reading] = []
-    best_score: tuple[int, bool, bool, int] | None = None
+    best_score: tuple[bool, int, bool, bool, int] | None = None
     for province in (None, *provinces):
         province_entries = province.entries if province else ()
         for district in (None, *districts):
@@ -297,6 +305,9 @@ def best_readings(spans: list[Span]) -> list[Reading]:
                     continue
                 chosen = [span for span in (ward, district, province) if span]
                 score = (
+                    # A province named after the ward or district is the one meant: a
+                    # reading that leaves it out for a unit elsewhere is a misreading.
+                    province is not None or not named_after(chosen, provinces),
                     sum(span.end - span.start for span in chosen),
                     ward is not None,
                     all(a.start < b.start for a, b in zip(chosen, chosen[1:], strict=False)),
@@ -312,6 +323,11 @@ def best_readings(spans: list[Span]) -> list[Reading]:
     return best
 
 
+def named_after(chosen: list[Span], provinces: list[Span]) -> bool:
+    end = max(span.end for span in chosen)
+    return any(province.start >= end for province in provinces)
+
+
 def narrow(span: Span | None, containers: list[Sequence[Entry]]) -> tuple[Entry, ...]:
     """The entries of a span that lie within the chosen larger units."""
     if span is None:
@@ -321,10 +337,24 @@ def narrow(span: Span | None, containers: list[Sequence[Entry]]) -> tuple[Entry,
         if container:
             entries = [entry for entry in entries if any(entry.lies_within(c) for c in container)]
     if not span.accented.isascii():
-        # Typed with diacritics: 'Văn Lăng' should not also find 'Văn Lang'.
+        # Typed with diacritics: 'Văn Lăng' should not also find 'Văn Lang', and 'Phường Sài
+        # Gònn' must not be read as 'Phương Sài' whose marks differ.
         exact = [entry for entry in entries if entry.accent and entry.accent in span.accented]
-        entries = exact or entries
+        entries = exact or [entry for entry in entries if fits(entry, span.accented)]
     return tuple(entries)
+
+
+def fits(entry: Entry, typed: str) -> bool:
+    """Some run of the typed letters spells the entry's name, its marks left out or the same."""
+    size = len(entry.accent)
+    if not size:
+        return True
+    name = fold(entry.accent)
+    folded = fold(typed)
+    return any(
+        folded[at : at + size] == name and marks_agree(typed[at : at + size], entry.accent)
+        for at in range(len(typed) - size + 1)
+    )
 
 
 def conclude(reading: Reading, index: Index) -> Resolution:

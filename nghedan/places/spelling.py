@@ -87,6 +87,23 @@ def words(text: str) -> list[str]:
     return result
 
 
+# Tone marks (huyền, sắc, ngã, hỏi, nặng); the letter marks of â, ă, ơ, ư stay with the letter.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+
+
+def _without_tone(ch: str) -> str:
+    kept = "".join(mark for mark in unicodedata.normalize("NFD", ch) if mark not in TONE_MARKS)
+    return unicodedata.normalize("NFC", kept)
+
+
+def marks_agree(typed: str, name: str) -> bool:
+    """Whether accent keys of the same letters could be the same name: a mark may be left
+    out, never changed. 'tândinh' fits 'tânđịnh'; 'phườngsài' does not fit 'phươngsài'."""
+    return len(typed) == len(name) and all(
+        t == n or t == fold(n) or t == _without_tone(n) for t, n in zip(typed, name, strict=True)
+    )
+
+
 def search_key(text: str) -> str:
     """The comparable key of a name: 'Phường 01' -> 'phuong1'."""
     return "".join(words(text))
@@ -116,9 +133,11 @@ def name_keys(
     A bare number ('1' for 'Quận 1') is never a key: it only means something after its type.
     """
     keys: list[str] = []
-    for text in dict.fromkeys(
-        (name, without_type(name), without_type(short_name or name), *aliases)
-    ):
+    bare = without_type(name)
+    # A short name that is already the name without its type keeps what looks like a type:
+    # 'Phương Sài' must not become 'Sài'.
+    short_bare = short_name if short_name == bare else without_type(short_name or name)
+    for text in dict.fromkeys((name, bare, short_bare, *aliases)):
         key = search_key(text)
         if key and not key.isdigit() and key not in keys:
             keys.append(key)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nghedan.cases.access import handled_organizations
+from nghedan.insight.access import may_read_texts, may_see_feeds
 from nghedan.people.access import (
     has_working_role,
     is_administrator,
@@ -41,6 +42,10 @@ def menu_for(user) -> list[NavItem]:
         items.insert(3, NavItem(_("Tiếp nhận"), reverse("cases:intake")))
     if has_working_role(user):
         items.insert(4, NavItem(_("Tiếp công dân"), reverse("reception:list")))
+    if may_read_texts(user):
+        items.append(NavItem(_("Dư luận"), reverse("insight:texts")))
+    elif may_see_feeds(user):
+        items.append(NavItem(_("Nguồn tin"), reverse("insight:feeds")))
     items.append(NavItem(_("Tra cứu địa danh"), reverse("places:lookup")))
     if is_administrator(user):
         items.append(NavItem(pgettext_lazy("plural", "Tổ chức"), reverse("people:organizations")))

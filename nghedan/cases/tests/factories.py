@@ -1,7 +1,9 @@
 """Cases for tests, made through the same action as every channel."""
 
-from nghedan.cases import actions
-from nghedan.cases.models import Category, Kind
+from datetime import date
+
+from nghedan.cases import actions, counts, deadlines
+from nghedan.cases.models import CaseDeadline, Category, Kind
 from nghedan.places.models import Commune
 
 SAI_GON = "26740"
@@ -29,3 +31,11 @@ def submit(kind=Kind.FEEDBACK, category="infrastructure", commune=SAI_GON, **fie
         commune=Commune.objects.get(code=commune) if commune else None,
         **{**defaults, **fields},
     )
+
+
+def set_due(case, due_on: date, **fields) -> None:
+    """Move every deadline of the case to `due_on`, as time would, keeping the case's kept
+    due date and counts right."""
+    with counts.tracking(case.pk):
+        CaseDeadline.objects.filter(case=case).update(due_on=due_on, **fields)
+        deadlines.refresh_open_due(case)

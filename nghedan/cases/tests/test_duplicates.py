@@ -23,14 +23,13 @@ from nghedan.cases.duplicates import (
     do_merge,
     likely_duplicates,
     matter_text,
-    shingles,
-    similarity,
 )
 from nghedan.cases.models import Case, CaseEvent, Kind
 from nghedan.cases.tests.factories import DENOUNCER, SAI_GON, submit
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import User
 from nghedan.places.models import Commune
+from nghedan.vitext.signatures import resemblance, signature, syllables
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +76,7 @@ NEIGHBOUR = (
 
 
 def score(a: tuple[str, str], b: tuple[str, str]) -> float:
-    return similarity(shingles(matter_text(*a)), shingles(matter_text(*b)))
+    return resemblance(signature(matter_text(*a)), signature(matter_text(*b)))
 
 
 def shuffled(text: tuple[str, str]) -> tuple[str, str]:
@@ -116,8 +115,8 @@ def test_edited_copies_score_above_the_threshold_and_unrelated_matters_below():
 def test_diacritics_case_and_composition_do_not_matter():
     composed = "Đường Lê Lợi ngập"
     decomposed = "\u0110u\u031bo\u031b\u0300ng Le\u0302 Lo\u031b\u0323i ngâ\u0323p"
-    assert duplicates.words(composed) == duplicates.words(decomposed)
-    assert duplicates.words(composed) == duplicates.words("DUONG le LOI ngap")
+    assert signature(composed) == signature(decomposed)
+    assert signature(composed) == signature("DUONG le LOI ngap")
 
 
 POWER = ("Mất điện khu phố 2", "Khu phố 2 mất điện từ sáng đến giờ.")
@@ -125,9 +124,9 @@ WATER = ("Mất nước khu phố 2", "Khu phố 2 mất nước từ sáng đ�
 
 
 def test_in_a_short_text_one_word_is_the_whole_matter():
-    assert len(shingles(matter_text(*POWER))) < duplicates.SHORT
-    assert RESENT <= score(POWER, WATER) < duplicates.RESENT_SHORT
-    assert len(shingles(matter_text(*EDITED))) >= duplicates.SHORT
+    assert len(syllables(matter_text(*POWER))) < duplicates.SHORT
+    assert LIKELY <= score(POWER, WATER) < duplicates.RESENT_SHORT
+    assert len(syllables(matter_text(*EDITED))) >= duplicates.SHORT
 
 
 def test_likely_duplicates_are_the_edited_copies_of_the_same_place(demo):

@@ -26,8 +26,8 @@ from nghedan.cases.flags import (
     raise_flags,
     raise_flags_on_open_cases,
 )
-from nghedan.cases.models import Case, CaseDeadline, CaseEvent, CaseFlag, Category
-from nghedan.cases.tests.factories import submit
+from nghedan.cases.models import Case, CaseEvent, CaseFlag, Category
+from nghedan.cases.tests.factories import set_due, submit
 from nghedan.lib import sweepers
 from nghedan.lib.refusal import Refused
 from nghedan.notices.models import Notice
@@ -122,8 +122,8 @@ def test_prolonged_past_thirty_days_overdue(demo):
     late, recent = submit(), submit(title=MATTERS[1][0], description=MATTERS[1][1],
                                     submitter_phone="0912 000 111", submitter_email="")  # fmt: skip
     today = timezone.localdate()
-    CaseDeadline.objects.filter(case=late).update(due_on=today - timedelta(days=31))
-    CaseDeadline.objects.filter(case=recent).update(due_on=today - timedelta(days=30))
+    set_due(late, today - timedelta(days=31))
+    set_due(recent, today - timedelta(days=30))
     assert [flag.kind for flag in raise_flags(late)] == [Kind.PROLONGED]
     assert "31 ngày" in CaseFlag.objects.get(case=late).reason
     assert raise_flags(recent) == []
@@ -335,8 +335,8 @@ def test_the_registry_filters_and_sorts(client_for):
     complex_case = flagged(Kind.COMPLEX)
     elsewhere = flagged(Kind.COMPLEX, commune=BEN_THANH)
     today = timezone.localdate()
-    CaseDeadline.objects.filter(case=crowded).update(due_on=today - timedelta(days=40))
-    CaseDeadline.objects.filter(case=complex_case).update(due_on=today - timedelta(days=3))
+    set_due(crowded, today - timedelta(days=40))
+    set_due(complex_case, today - timedelta(days=3))
     city = client_for("lanhdao.thanhpho")
 
     page = text(city.get(REGISTRY, {"kind": Kind.COMPLEX}))

@@ -28,6 +28,7 @@ from nghedan.cases.models import (
     RefusalReason,
     Stage,
 )
+from nghedan.cases.tests.factories import set_due
 from nghedan.people.models import Organization, User
 from nghedan.places.models import Commune
 
@@ -416,7 +417,7 @@ def test_the_queue_shows_each_row_and_marks_the_overdue_in_words(handler, demo):
     on_time = submit(title="Rác ùn ứ")
     actions.do_assign(user("lanhdao.saigon"), late, user("xuly.saigon"))
     today = timezone.localdate()
-    CaseDeadline.objects.filter(case=late).update(due_on=today - timedelta(days=10))
+    set_due(late, today - timedelta(days=10))
     page = text(handler.get(reverse("cases:queue")))
     row = page[page.index(late.code) : page.index("</tr>", page.index(late.code))]
     expected = [
@@ -440,10 +441,8 @@ def test_the_queue_filters_and_sorts(handler, demo):
     far = submit(title="Cây đổ", commune=Commune.objects.get(code="26743"))  # Bến Thành
     accepted(noise)
     today = timezone.localdate()
-    CaseDeadline.objects.filter(case=road).update(due_on=today - timedelta(days=3))
-    CaseDeadline.objects.filter(case=complaint).update(
-        due_on=work_calendar().add_working_days(today, 2)
-    )
+    set_due(road, today - timedelta(days=3))
+    set_due(complaint, work_calendar().add_working_days(today, 2))
 
     def shown(params) -> set[str]:
         body = results(handler, params)

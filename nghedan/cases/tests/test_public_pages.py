@@ -6,9 +6,12 @@ writes a model directly.
 """
 
 import re
+from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -126,7 +129,7 @@ def test_anonymous_feedback_is_received_routed_and_its_code_shown_large(client, 
     response = send(client, is_anonymous="on", submitter_name="Ai Đó",
                     submitter_phone="0909 000 111")  # fmt: skip
     assert response.status_code == 302
-    assert response["Location"] == reverse("cases:submitted")
+    assert response["Location"].startswith(reverse("cases:submitted") + "?")
     case = only_case()
     assert (case.kind, case.channel, case.status) == ("feedback", "web", "received")
     assert case.commune.code == SAI_GON
@@ -140,11 +143,48 @@ def test_anonymous_feedback_is_received_routed_and_its_code_shown_large(client, 
     assert SAI_GON_OFFICE in page
 
 
-def test_the_confirmation_is_only_for_the_browser_that_sent(client, demo):
-    send(client)
-    assert only_case().code in text(client.get(reverse("cases:submitted")))
-    elsewhere = Client().get(reverse("cases:submitted"))
-    assert (elsewhere.status_code, elsewhere["Location"]) == (302, SUBMIT)
+def test_the_confirmation_is_only_for_the_link_the_sender_was_given(client, demo):
+    confirmation = send(client)["Location"]
+    assert only_case().code in text(Client().get(confirmation))
+    without_link = Client().get(reverse("cases:submitted"))
+    assert (without_link.status_code, without_link["Location"]) == (302, SUBMIT)
+
+
+def test_sending_writes_no_session(client, demo, settings):
+    response = send(client)
+    assert response.status_code == 302
+    assert settings.SESSION_COOKIE_NAME not in response.cookies
+    assert not Session.objects.exists()
+
+
+def forged(confirmation: str, code: str, other_code: str) -> str:
+    """The same link with another code put in its readable part, the signature kept."""
+    signed = parse_qs(urlsplit(confirmation).query)["xac-nhan"][0]
+    payload, stamp_and_signature = signed.split(":", 1)
+    changed = signing.b64_decode(payload.encode()).replace(code.encode(), other_code.encode())
+    value = f"{signing.b64_encode(changed).decode()}:{stamp_and_signature}"
+    return f"{reverse('cases:submitted')}?{urlencode({'xac-nhan': value})}"
+
+
+def test_an_edited_confirmation_link_shows_no_case(client, demo):
+    mine = send(client)["Location"]
+    code = only_case().code
+    other = make_case(title="Ý kiến của một người khác")
+    links = [forged(mine, code, other.code), mine[:-3] + "abc",
+             reverse("cases:submitted") + "?xac-nhan=r%C3%A1c"]  # fmt: skip
+    for link in links:
+        response = Client().get(link)
+        assert (response.status_code, response["Location"]) == (302, reverse("cases:track"))
+    assert code in text(Client().get(mine))
+
+
+def test_an_old_confirmation_link_is_refused_with_a_message(client, demo, monkeypatch):
+    confirmation = send(client)["Location"]
+    monkeypatch.setattr(public_views, "CONFIRMATION_MAX_AGE", -1)
+    response = Client().get(confirmation, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("cases:track")
+    assert "đã quá một ngày" in text(response)
+    assert only_case().code not in text(response)
 
 
 def test_a_recommendation_with_contact_keeps_it_and_can_be_answered(client, demo):
@@ -297,16 +337,23 @@ def test_a_filled_honeypot_creates_nothing(client, demo):
     assert Case.objects.count() == 0
 
 
-def test_too_many_submissions_from_one_address_are_refused_and_counted(client, demo):
-    for _ in range(public_views.SUBMITS_PER_HOUR):
+def test_too_many_submissions_from_one_address_are_refused_and_counted(client, demo, settings):
+    for _ in range(settings.SUBMITS_PER_HOUR):
         assert send(client).status_code == 302
     before = ratelimit.blocked_total("case_submit")
     response = send(client)
     assert response.status_code == 429
     assert "Bạn đã gửi quá nhiều ý kiến" in text(response)
-    assert Case.objects.count() == public_views.SUBMITS_PER_HOUR
+    assert Case.objects.count() == settings.SUBMITS_PER_HOUR
     assert ratelimit.blocked_total("case_submit") == before + 1
     assert send(client, remote="198.51.100.7").status_code == 302
+
+
+def test_the_hourly_limit_per_address_is_a_setting(client, demo, settings):
+    settings.SUBMITS_PER_HOUR = 2
+    matters = ["Đèn đường hư", "Cây xanh đổ", "Nắp cống mất"]
+    statuses = [send(client, title=m, description=f"{m} ở hẻm 4.").status_code for m in matters]
+    assert statuses == [302, 302, 429]
 
 
 def test_too_many_submissions_with_one_phone_number_are_refused(client, demo):

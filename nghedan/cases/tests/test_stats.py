@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pytest
 
 from nghedan.cases import actions, stats
-from nghedan.cases.models import Case, CaseDeadline
-from nghedan.cases.tests.factories import submit
+from nghedan.cases.models import Case
+from nghedan.cases.tests.factories import set_due, submit
 from nghedan.people.models import User
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +21,8 @@ def test_open_overdue_cases_count_against_the_rate(demo):
                             condition="normal", people_count=1)  # fmt: skip
         actions.do_accept(officer, case)
         actions.do_resolve(officer, case, answer="Đã xử lý.")
-    CaseDeadline.objects.filter(case=late).update(due_on=today - timedelta(days=30))
-    CaseDeadline.objects.filter(case=overdue).update(due_on=today - timedelta(days=1))
+    set_due(late, today - timedelta(days=30))
+    set_due(overdue, today - timedelta(days=1))
     cases = Case.objects.filter(pk__in=[on_time.pk, late.pk, overdue.pk, fresh.pk])
     figures = stats.on_time(cases, today)
     assert (figures.on_time, figures.counted) == (1, 3)

@@ -124,6 +124,19 @@ def test_diacritics_tell_apart_names_that_differ_only_by_a_tone_mark():
     assert {c.name for c in unaccented.candidates} == {"Xã Văn Lăng", "Xã Văn Lang"}
 
 
+@pytest.mark.parametrize("address", ["Phường Sài Gònn", "Phường Sài Gònn, TP.HCM",
+                                     "phuong Sai Gonn, TPHCM"])  # fmt: skip
+def test_a_misspelt_name_is_not_read_as_another_unit_whose_name_it_contains(address):
+    # 'Phường Phương Sài' (Nha Trang, Khánh Hòa) spells 'phuong sai' too.
+    assert resolve(address).status == NOT_FOUND
+    assert SAI_GON in [commune.name for commune in suggest("Sài Gònn")]
+
+
+def test_a_province_written_in_a_street_name_before_the_ward_does_not_count():
+    assert resolve("12 đường Hà Nội, phường Thảo Điền").province.code == "79"
+    assert resolve("Đại lộ Bình Dương, phường Lái Thiêu").commune.name == "Phường Lái Thiêu"
+
+
 def test_an_old_district_alone_lists_the_communes_it_became():
     result = resolve("Quận 1, TP HCM")
     assert result.status == AMBIGUOUS

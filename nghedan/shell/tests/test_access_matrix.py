@@ -56,6 +56,12 @@ def admin_page(**overrides):
     return {**everyone(403), ANONYMOUS: LOGIN, CITY_ADMIN: 200, WARD_ADMIN: 200, **overrides}
 
 
+def insight_page(**overrides):
+    """Analysts and leaders (of any level); nobody else."""
+    return {**everyone(403), ANONYMOUS: LOGIN, ANALYST: 200, LEADER: 200, CITY_LEADER: 200,
+            **overrides}  # fmt: skip
+
+
 def api_signed_in(**overrides):
     return {**everyone(200), ANONYMOUS: 401, **overrides}
 
@@ -82,6 +88,16 @@ def sai_gon_case():
 
     return (Case.objects.filter(title="Ma trận quyền truy cập").first()
             or submit(title="Ma trận quyền truy cập"))  # fmt: skip
+
+
+def outside_text():
+    """One imported text (made once per test)."""
+    from nghedan.insight.models import Text
+    from nghedan.insight.tests.helpers import import_content
+
+    return Text.objects.first() or Text.objects.get(
+        pk=import_content('{"text": "Ma trận quyền truy cập"}', "jsonl").report[0]["text_id"]
+    )
 
 
 def person(username):
@@ -189,6 +205,16 @@ PAGES = [
         lambda: reverse("cases:case", args=[sai_gon_case().pk]),
         working_page(**dict.fromkeys(OFFICERS - SAI_GON_UBND_VISIBLE, 404)),
     ),
+    # Texts from outside: analysts and leaders at any level; feeds also for administrators.
+    ("outside texts", lambda: reverse("insight:texts"), insight_page()),
+    ("outside text", lambda: reverse("insight:text", args=[outside_text().pk]), insight_page()),
+    ("import texts", lambda: reverse("insight:import"), insight_page()),
+    (
+        "text import report",
+        lambda: reverse("insight:batch", args=[outside_text().batch_id]),
+        insight_page(),
+    ),
+    ("feeds", lambda: reverse("insight:feeds"), insight_page(**dict.fromkeys(ADMINS, 200))),
 ]
 
 API = [
@@ -297,7 +323,7 @@ def test_every_route_is_in_the_matrix():
                 names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
 
     walk(get_resolver().url_patterns)
-    apps = {"shell", "people", "places", "cases", "notices", "reception"}
+    apps = {"shell", "people", "places", "cases", "notices", "reception", "insight"}
     page_names = {name for name in names if name.split(":")[0] in apps}
     covered = {
         "shell:home", "shell:healthz", "shell:dashboard", "people:sign_in", "people:sign_up",
@@ -308,6 +334,7 @@ def test_every_route_is_in_the_matrix():
         "cases:queue", "cases:dashboard", "cases:intake", "cases:case", "reception:list",
         "reception:open", "reception:reception", "cases:export_csv", "cases:export_xlsx",
         "cases:import", "cases:registry", "cases:case_marks",
+        "insight:texts", "insight:text", "insight:import", "insight:batch", "insight:feeds",
     }  # fmt: skip
     assert page_names - covered - CHECKED_ELSEWHERE == set()
     api_paths = {path for path in api.get_openapi_schema()["paths"]}
@@ -334,6 +361,7 @@ CHECKED_ELSEWHERE = {
     "cases:case_link_duplicate", "cases:case_merge", "cases:case_flag", "cases:flag_confirm",
     "cases:flag_clear", "cases:case_request_report",  # test_duplicates.py, test_flags.py: POST
     "cases:attachment",  # test_attachments.py: per file, only for those who may see the case
+    "insight:feed_toggle", "insight:feed_fetch",  # insight/tests/test_pages.py: POST
 }  # fmt: skip
 API_PATHS_COVERED = {
     "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Every Vitext task's score on its dev split, beside the baseline, in docs/benchmarks.md.
+
+    .venv/bin/python bench/vitext_scores.py --data ../shared/data [--tasks topic,sentiment]
+                                            [--no-baseline] [--no-write]
+
+For each task: the committed model (nghedan/vitext/models) scored on the task's dev split
+(the same split as in its model card), on the same texts typed without diacritics, and the
+baseline of the issue trained on the same train split: TF-IDF over syllable 1-2 grams with a
+linear SVM (scikit-learn, used here only). Writes its section of docs/benchmarks.md (unless
+--no-write). Never run by the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import report  # noqa: E402
+
+from nghedan.vitext.analyzer import MODELS_DIR  # noqa: E402
+from nghedan.vitext.evaluation import Scores, score  # noqa: E402
+from nghedan.vitext.features import featurize  # noqa: E402
+from nghedan.vitext.linear import LinearModel, ModelSet, available  # noqa: E402
+from nghedan.vitext.normalize import fold, normalize  # noqa: E402
+from nghedan.vitext.training import TASKS, Split, labels_of  # noqa: E402
+
+TARGETS = {
+    "topic": "accuracy ≥ 0.95",
+    "sentiment": "accuracy ≥ 0.92",
+    "toxicity": "macro-F1 ≥ 0.72",
+    "constructiveness": "macro-F1 ≥ 0.82",
+    "moderation": "macro-F1 ≥ 0.65",
+}
+
+
+def model_scores(model: LinearModel, dev: Split, labels: list[str], folded: bool) -> Scores:
+    texts = [normalize(fold(t) if folded else t) for t in dev.texts]
+    answers = ModelSet([model]).predict(featurize(texts))[model.name]
+    return score(dev.labels, [label for label, _ in answers], labels)
+
+
+def baseline_scores(train: Split, dev: Split, labels: list[str]) -> Scores:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.svm import LinearSVC
+
+    pipeline = make_pipeline(
+        TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2, lowercase=True),
+        LinearSVC(C=0.5),
+    )
+    pipeline.fit(train.texts, train.labels)
+    return score(dev.labels, list(pipeline.predict(dev.texts)), labels)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--tasks", default="topic,sentiment,toxicity,constructiveness,moderation")
+    parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    lines = [
+        "## Vitext dev scores (bench/vitext_scores.py)",
+        "",
+        f"Measured {report.now()} on {report.machine()}. Dev splits as in each model card "
+        "(VNTC: a seeded 10% of its train split; the others: their official dev/valid split). "
+        "Baseline: TF-IDF over syllable 1-2 grams + LinearSVC (C=0.5), trained on the same "
+        "train split.",
+        "",
+        "| task | target | rows | Vitext accuracy | Vitext macro-F1 | without diacritics "
+        "acc. / macro-F1 | baseline accuracy | baseline macro-F1 |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    names = available(MODELS_DIR)
+    for name in args.tasks.split(","):
+        task = TASKS[name]
+        if name not in names:
+            lines.append(f"| {name} | {TARGETS.get(name, '')} | not trained | | | | | |")
+            continue
+        started = time.perf_counter()
+        train, dev = task.build(args.data, [])
+        labels = labels_of(task, train)
+        model = LinearModel.load(MODELS_DIR, name)
+        mine = model_scores(model, dev, labels, folded=False)
+        plain = model_scores(model, dev, labels, folded=True)
+        base = None if args.no_baseline else baseline_scores(train, dev, labels)
+        base_cells = f"{base.accuracy:.4f} | {base.macro_f1:.4f}" if base else "not run | not run"
+        lines.append(
+            f"| {name} | {TARGETS.get(name, '')} | {mine.rows} | {mine.accuracy:.4f} | "
+            f"{mine.macro_f1:.4f} | {plain.accuracy:.4f} / {plain.macro_f1:.4f} | {base_cells} |"
+        )
+        print(lines[-1], f"({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+    text = "\n".join(lines)
+    print(text)
+    if not args.no_write:
+        report.write_section("vitext-scores", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

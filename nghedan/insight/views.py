@@ -1,0 +1,224 @@
+"""The insight pages: browse and filter texts, read one with its annotations, import a file,
+see an import's report, and run the feeds. Thin: fetch through `access`, change through
+`actions`."""
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.db.models.functions import Substr
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from nghedan.cases.models import Category
+from nghedan.insight import access
+from nghedan.insight.actions import (
+    ImportOptions,
+    Outcome,
+    do_add_feed,
+    do_import_texts,
+    do_request_feed_fetch,
+    do_set_feed_active,
+)
+from nghedan.insight.forms import FeedForm, ImportForm, TextFilterForm
+from nghedan.insight.imports import detect_format, parse
+from nghedan.insight.labels import FIELD_TITLES, label_name
+from nghedan.insight.models import Annotation, Source, Text, TextPlace
+from nghedan.lib.refusal import Refused
+from nghedan.people.decorators import page_guard
+
+TEXTS_PER_PAGE = 25
+# Each item is a few queries; a page's import must end well within a request's time limit.
+MAX_PAGE_ITEMS = 2_000
+RECENT_BATCHES = 10
+
+
+readers_only = page_guard(access.may_read_texts)
+importers_only = page_guard(access.may_import_texts)
+feed_viewers_only = page_guard(access.may_see_feeds)
+
+
+# Browsing
+
+
+@readers_only
+def texts(request):
+    form = TextFilterForm(request.GET)
+    found = form.filter(access.texts_for_user(request.user)).select_related("annotation")
+    found = found.defer("body", "search_text").annotate(opening=Substr("body", 1, 300))
+    found = found.prefetch_related(
+        Prefetch("places", queryset=TextPlace.objects.select_related("commune"))
+    )
+    page = Paginator(found, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
+    categories = category_names()
+    for text in page:
+        text.annotated = getattr(text, "annotation", None) is not None
+        text.labels = list_labels(text, categories)
+    context = {"form": form, "page": page, "query": request.GET.urlencode()}
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "insight/texts_table.html" if partial else "insight/texts.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def category_names() -> dict[str, str]:
+    return dict(Category.objects.values_list("code", "name"))
+
+
+def list_labels(text: Text, categories: dict[str, str]) -> dict[str, str]:
+    annotation = getattr(text, "annotation", None)
+    if annotation is None:
+        return {}
+    return {
+        field: label_name(field, getattr(annotation, field), categories)
+        for field in ("topic", "category", "sentiment")
+        if getattr(annotation, field)
+    }
+
+
+@dataclass(frozen=True)
+class Reading:
+    title: str
+    name: str
+    percent: int | None
+
+
+def readings_of(annotation: Annotation, categories: dict[str, str]) -> list[Reading]:
+    readings = []
+    for field, title in FIELD_TITLES.items():
+        code = getattr(annotation, field)
+        if code:
+            score = getattr(annotation, f"{field}_score")
+            percent = round(score * 100) if score is not None else None
+            readings.append(Reading(str(title), label_name(field, code, categories), percent))
+    return readings
+
+
+@readers_only
+def text(request, pk: int):
+    found = access.get_text_for_user(request.user, pk)
+    annotation = Annotation.objects.filter(text=found).first()
+    context = {
+        "text": found,
+        "annotation": annotation,
+        "mentions": annotation.mentions if annotation else {},
+        "readings": readings_of(annotation, category_names()) if annotation else [],
+    }
+    return render(request, "insight/text.html", context)
+
+
+# Importing
+
+
+@never_cache
+@importers_only
+def import_texts(request):
+    if request.method != "POST":
+        return import_page(request, ImportForm())
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return import_page(request, form, status=400)
+    data = form.cleaned_data
+    upload = data["file"]
+    try:
+        content = upload.read()
+        fmt = data["format"] or detect_format(upload.name, content)
+        parsed = parse(content, fmt, upload.name)
+        if len(parsed.items) > MAX_PAGE_ITEMS:
+            raise Refused(
+                "too_many_items",
+                _("Tệp có %(count)s văn bản, quá %(limit)s cho một lần nhập trên trang: hãy chia "
+                  "nhỏ tệp hoặc dùng lệnh import_texts.")
+                % {"count": len(parsed.items), "limit": MAX_PAGE_ITEMS},
+                "file",
+            )  # fmt: skip
+        options = ImportOptions(
+            kind=data["kind"], source_name=data["source_name"], source=Source.UPLOAD,
+            file_name=upload.name,
+        )  # fmt: skip
+        batch = do_import_texts(request.user, parsed, options)
+    except Refused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return import_page(request, form, status=refusal.status)
+    return redirect("insight:batch", pk=batch.pk)
+
+
+def import_page(request, form, status=200):
+    recent = access.batches_for_user(request.user).select_related("feed", "created_by")
+    context = {"form": form, "batches": recent[:RECENT_BATCHES]}
+    return render(request, "insight/import.html", context, status=status)
+
+
+@importers_only
+def batch(request, pk: int):
+    found = access.get_batch_for_user(request.user, pk)
+    rows = [
+        {**row, "outcome_label": Outcome.LABELS.get(row.get("outcome"), row.get("outcome"))}
+        for row in found.report
+    ]
+    return render(request, "insight/batch.html", {"batch": found, "rows": rows})
+
+
+# Feeds
+
+
+@never_cache
+@feed_viewers_only
+def feeds(request):
+    manages = access.may_manage_feeds(request.user)
+    if request.method != "POST":
+        return feeds_page(request, FeedForm() if manages else None)
+    if not manages:
+        raise PermissionDenied(_("Chỉ lãnh đạo, quản trị viên thêm được nguồn tin."))
+    form = FeedForm(request.POST)
+    if not form.is_valid():
+        return feeds_page(request, form, status=400)
+    try:
+        feed = do_add_feed(request.user, **form.cleaned_data)
+    except Refused as refusal:
+        form.add_error(refusal.field if refusal.field in form.fields else None, refusal.message)
+        return feeds_page(request, form, status=refusal.status)
+    messages.success(
+        request, _("Đã thêm nguồn tin “%(name)s”; tin sẽ được lấy trong vài phút.") % {"name": feed}
+    )
+    return redirect("insight:feeds")
+
+
+def feeds_page(request, form, status=200):
+    context = {
+        "form": form,
+        "feeds": access.feeds_for_user(request.user),
+        "manages": access.may_manage_feeds(request.user),
+    }
+    return render(request, "insight/feeds.html", context, status=status)
+
+
+@feed_viewers_only
+@require_POST
+def feed_toggle(request, pk: int):
+    feed = access.get_feed_for_user(request.user, pk, write=True)
+    do_set_feed_active(request.user, feed, not feed.is_active)
+    message = (
+        _("Đã bật nguồn tin “%(name)s”.") if feed.is_active else _("Đã tắt nguồn tin “%(name)s”.")
+    )
+    messages.success(request, message % {"name": feed})
+    return redirect("insight:feeds")
+
+
+@feed_viewers_only
+@require_POST
+def feed_fetch(request, pk: int):
+    feed = access.get_feed_for_user(request.user, pk, write=True)
+    try:
+        do_request_feed_fetch(request.user, feed)
+    except Refused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Đã xếp lịch lấy tin từ “%(name)s” ngay.") % {"name": feed})
+    return redirect("insight:feeds")

@@ -1,0 +1,168 @@
+"""The Analyzer: one text (or many) in, one typed `Analysis` out.
+
+Models are loaded once. `analyze_many` extracts the features of the whole batch and runs
+every classifier as a few matrix operations; the extractors (places, people, dates,
+signature) run text by text.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import features
+from .linear import LinearModel, ModelSet, available
+from .normalize import has_diacritics, language_of, normalize
+from .result import Analysis, Label
+
+logger = logging.getLogger(__name__)
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+MAX_CHARS = 200_000  # longer texts are analyzed on their start, with truncated=True
+CLASSIFIERS = ("topic", "sentiment", "toxicity", "constructiveness", "moderation", "category")
+
+
+@dataclass(frozen=True)
+class Extractor:
+    """A function of the normalized text, found by module and name at first use, so that the
+    engine works (with that field left empty) while the module is missing."""
+
+    field: str
+    module: str
+    function: str
+
+    def resolve(self) -> Callable[[str], Any] | None:
+        try:
+            module = importlib.import_module(f"{__package__}.{self.module}")
+        except ImportError:
+            return None
+        return getattr(module, self.function, None)
+
+
+# The extractors the analyzer calls, by Analysis field.
+EXTRACTORS: tuple[Extractor, ...] = (
+    Extractor("places", "places", "find_places"),
+    Extractor("entities", "entities", "find_entities"),  # -> (people, organizations, awards)
+    Extractor("dates", "dates", "find_dates"),
+    Extractor("signature", "signatures", "signature"),
+)
+
+
+class Analyzer:
+    def __init__(self, models_dir: Path | None = None, extractors: bool = True):
+        self.models_dir = Path(models_dir) if models_dir else MODELS_DIR
+        names = [n for n in available(self.models_dir) if n in CLASSIFIERS]
+        self.models = ModelSet([LinearModel.load(self.models_dir, n) for n in names])
+        self.extractors: dict[str, Callable[[str], Any]] = {}
+        if extractors:
+            for extractor in EXTRACTORS:
+                function = extractor.resolve()
+                if function is not None:
+                    self.extractors[extractor.field] = function
+
+    @property
+    def model_names(self) -> list[str]:
+        return list(self.models.models)
+
+    def analyze(self, text: str) -> Analysis:
+        return self.analyze_many([text])[0]
+
+    def analyze_many(self, texts: Sequence[str]) -> list[Analysis]:
+        if isinstance(texts, str):
+            raise TypeError(
+                "analyze_many cần một danh sách văn bản (list[str]), không phải một str"
+            )
+        prepared = [_prepare(text, i) for i, text in enumerate(texts)]
+        readable = [i for i, p in enumerate(prepared) if _worth_classifying(p)]
+        rows = features.featurize([prepared[i].text for i in readable])
+        answers = self.models.predict(rows)
+        results: list[Analysis] = []
+        position = {doc: k for k, doc in enumerate(readable)}
+        for i, item in enumerate(prepared):
+            k = position.get(i)
+            labels = {} if k is None else {n: Label(*answers[n][k]) for n in answers}
+            results.append(self._analysis(item, labels))
+        return results
+
+    def _analysis(self, item: _Prepared, labels: dict[str, Label]) -> Analysis:
+        extracted = self._extract(item.text) if item.language != "empty" else {}
+        return Analysis(
+            text=item.text,
+            language=item.language,
+            vietnamese_share=item.share,
+            has_diacritics=item.diacritics,
+            truncated=item.truncated,
+            topic=labels.get("topic"),
+            sentiment=labels.get("sentiment"),
+            toxicity=labels.get("toxicity"),
+            constructiveness=labels.get("constructiveness"),
+            moderation=labels.get("moderation"),
+            category=labels.get("category"),
+            **extracted,
+        )
+
+    def _extract(self, text: str) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        for name, function in self.extractors.items():
+            try:
+                value = function(text)
+            except Exception:
+                # One extractor's failure must not lose the whole analysis of a text.
+                logger.exception("Vitext: %s failed on a text of %d characters", name, len(text))
+                continue
+            if name == "entities":
+                people, organizations, awards = value
+                found.update(
+                    people=tuple(people), organizations=tuple(organizations), awards=tuple(awards)
+                )
+            else:
+                found[name] = tuple(value)
+        return found
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    text: str
+    language: Any
+    share: float
+    diacritics: bool
+    truncated: bool
+
+
+MIN_SHARE_TO_CLASSIFY = 0.3  # below it the text is not Vietnamese enough for the models
+
+
+def _worth_classifying(item: _Prepared) -> bool:
+    return item.language != "empty" and item.share >= MIN_SHARE_TO_CLASSIFY
+
+
+def _prepare(text: object, index: int) -> _Prepared:
+    if not isinstance(text, str):
+        raise TypeError(
+            f"Văn bản thứ {index + 1} có kiểu {type(text).__name__}, cần str: hãy giải mã "
+            "bytes thành chuỗi (UTF-8) trước khi phân tích. "
+            f"(text {index + 1} is {type(text).__name__}, expected str)"
+        )
+    truncated = len(text) > MAX_CHARS
+    normalized = normalize(text[:MAX_CHARS] if truncated else text)
+    language, share = language_of(normalized)
+    return _Prepared(normalized, language, share, has_diacritics(normalized[:4000]), truncated)
+
+
+_shared: Analyzer | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_analyzer() -> Analyzer:
+    """The process's one Analyzer, loaded at first use (thread-safe)."""
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = Analyzer()
+    return _shared

@@ -1,0 +1,234 @@
+"""Model cards: one Markdown page per artifact, written from the artifact's own metadata, and
+the index of the cards in docs/model-cards.md."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .features import CHAR_PREFIX, CHAR_SIZES, FOLDED_SIZES, WORD_SIZES
+
+DOCS_INDEX = Path(__file__).resolve().parents[2] / "docs" / "model-cards.md"
+
+# What each task's numbers mean, and what the data allows.
+TASK_NOTES = {
+    "topic": (
+        "VNTC ships a train split only. The dev split is a seeded 10% of it (seed 20261128); "
+        "hyper-parameters were chosen on another seeded 10% of the rest. VNTC repeats some "
+        "articles word for word: the scores are given with and without the dev articles that "
+        "also appear in train."
+    ),
+    "sentiment": "UIT-VSFC students' feedback: dev is the official dev split.",
+    "toxicity": (
+        "UIT-ViCTSD comments: dev is the official valid split. ViCTSD calls toxic the outraged "
+        "or insulting comments under news articles; short crude insults of social media are "
+        "often missed here and are the `moderation` model's part (trained on ViHSD)."
+    ),
+    "constructiveness": (
+        "UIT-ViCTSD comments: dev is the official valid split. Length says much here: the "
+        "features include length steps."
+    ),
+    "moderation": ("ViHSD comments (clean / offensive / hate): dev is the official dev split."),
+    "category": (
+        "The platform's case categories. No public labelled set exists: the examples are weak "
+        "labels (term lists, mapped news categories) plus the officers' own corrections; see "
+        "the category data module. Scores on weak labels measure agreement with the labelling "
+        "rules, not accuracy on real cases."
+    ),
+}
+
+
+VIEW_NAMES = {
+    11: "syllable unigrams",
+    12: "syllable bigrams",
+    13: "syllable trigrams",
+    21: "folded unigrams",
+    22: "folded bigrams",
+    33: "character 3-grams",
+    34: "character 4-grams",
+    35: "character 5-grams",
+    41: "length steps",
+}
+
+
+def _views_note(views: list[int] | None) -> str:
+    if not views:
+        return "- Views used: all of them."
+    return "- Views used: " + ", ".join(VIEW_NAMES.get(v, str(v)) for v in views) + "."
+
+
+def _scores_table(meta: dict) -> list[str]:
+    rows = [("dev", meta.get("dev_scores"))]
+    rows += [
+        (name.replace("_", " "), value) for name, value in meta.get("extra_scores", {}).items()
+    ]
+    lines = ["| split | rows | accuracy | macro-F1 |", "|---|---:|---:|---:|"]
+    for name, value in rows:
+        if value:
+            lines.append(
+                f"| {name} | {value['rows']} | {value['accuracy']:.4f} | {value['macro_f1']:.4f} |"
+            )
+    f1 = (meta.get("dev_scores") or {}).get("f1", {})
+    if f1:
+        lines += ["", "| label | F1 on dev |", "|---|---:|"]
+        lines += [f"| {label} | {value:.4f} |" for label, value in f1.items()]
+    return lines
+
+
+def render(meta: dict, size_bytes: int) -> str:
+    name = meta["name"]
+    method = dict(meta.get("method", {}))
+    kind = method.pop("kind", "?")
+    described = {
+        "nb": "multinomial naive Bayes",
+        "logistic": "logistic regression (Adam, numpy)",
+    }.get(kind, str(kind))
+    if method.get("nb_ratio"):
+        described += ", one-vs-rest over NB log-count-ratio scaled features (NB-SVM style)"
+    if kind == "ensemble":
+        described = "the mean of the scores of two logistic models (one NB-SVM style, one "
+        described += "softmax with balanced label weights), stored as one weight matrix"
+    lines = [
+        f"# Model card: `{name}`",
+        "",
+        f"Task: {name}. Labels: {', '.join(f'`{label}`' for label in meta['labels'])}.",
+        "",
+        TASK_NOTES.get(name, ""),
+        "",
+        f"Thresholds: {meta.get('tuning', '')}",
+        "",
+        "## Training",
+        "",
+        f"- Data: {', '.join(f'`{f}`' for f in meta.get('data_files', []))} "
+        "(from the shared data folder; not part of the project).",
+        f"- Licence of the data: {meta.get('licence', 'unknown')}.",
+        f"- Command (from the project root): `{meta.get('command', '?')}`",
+        f"- Method: {described}; settings `{json.dumps(method, sort_keys=True)}`.",
+        f"- Features (version {meta['features_version']}): syllable {WORD_SIZES}-grams as "
+        f"written, {FOLDED_SIZES}-grams without diacritics, character {CHAR_SIZES}-grams of the "
+        f"first {CHAR_PREFIX} characters, length steps; the model keeps {meta['keys']:,} keys.",
+        _views_note(method.get("views")),
+        f"- Probability temperature {meta.get('temperature')} (calibration on held-out scores).",
+        f"- Training time: {meta.get('training_seconds', '?')} s on one core.",
+        "",
+        "Candidates tried on the tune split:",
+        "",
+    ]
+    lines += [
+        f"- `{candidate}`: {value}" for candidate, value in meta.get("tune_scores", {}).items()
+    ]
+    lines += ["", "## Scores", "", *_scores_table(meta), ""]
+    lines += [
+        "## Size",
+        "",
+        f"`{name}.npz` is {size_bytes / 1e6:.2f} MB (float16 weights, compressed).",
+        "",
+        "Speed: all models are applied together by `Analyzer.analyze_many`; see "
+        "docs/benchmarks.md (section vitext-speed).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_card(folder: Path, name: str) -> Path:
+    meta = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+    size = (folder / f"{name}.npz").stat().st_size
+    path = folder / f"{name}.md"
+    path.write_text(render(meta, size), encoding="utf-8")
+    return path
+
+
+INDEX_HEAD = """# Vitext model cards
+
+The language engine `nghedan/vitext` ships small linear models trained from labelled
+Vietnamese data. Each has a card next to its artifact (`nghedan/vitext/models/NAME.md`),
+written from the artifact's own metadata by the training command. This page lists them and
+records the choices shared by all of them.
+
+Retrain any of them on your own data, then measure it:
+
+    .venv/bin/python -m nghedan.vitext train --task TASK --data ../shared/data --extra mine.jsonl
+    .venv/bin/python -m nghedan.vitext evaluate --model TASK --file mine-dev.jsonl
+
+`--extra` files are JSON Lines with `text` and `label` (for toxicity and constructiveness the
+label may be 0/1). Training uses numpy only and is deterministic (fixed seeds).
+"""
+
+
+def write_index(folder: Path, notes: str = "", path: Path = DOCS_INDEX) -> Path:
+    """docs/model-cards.md: one row per artifact, then the shared notes."""
+    lines = [
+        INDEX_HEAD,
+        "| model | labels | dev accuracy | dev macro-F1 | without diacritics (acc.) | size | "
+        "data licence | card |",
+        "|---|---|---:|---:|---:|---:|---|---|",
+    ]
+    for meta_path in sorted(folder.glob("*.json")):
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        name = meta["name"]
+        dev = meta.get("dev_scores") or {}
+        plain = (meta.get("extra_scores") or {}).get("dev_without_diacritics") or {}
+        size = (folder / f"{name}.npz").stat().st_size / 1e6
+        lines.append(
+            f"| `{name}` | {len(meta['labels'])} | {dev.get('accuracy', float('nan')):.4f} | "
+            f"{dev.get('macro_f1', float('nan')):.4f} | {plain.get('accuracy', float('nan')):.4f} "
+            f"| {size:.2f} MB | {meta.get('licence', '')} | "
+            f"[{name}.md](../nghedan/vitext/models/{name}.md) |"
+        )
+    if notes:
+        lines += ["", notes.strip()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+SHARED_NOTES = """
+## Choices shared by all models
+
+**Normalization.** Unicode NFC, control and zero-width characters removed, one tone-mark
+style: the traditional placement used by most newspapers and by the gazetteer ("hòa",
+"thúy", "khỏe"; "quý" keeps its mark on y because "qu" is the onset). Spacing around
+punctuation is unified; abbreviations (UBND, HĐND, MTTQ, TP.HCM, Q.1, P.12, H. Củ Chi, …) are
+spelt out before the features are taken. The ambiguous ones (TT, TX, P., H.) are expanded only
+before a capitalized name or a number; "Q5" is read as "quận 5" even where a car model is
+meant, a known, rare confusion.
+
+**Comments.** Chat abbreviations ("ko", "dc", "mn", …), stretched letters ("quáaaa") and emoji
+(two words: a positive and a negative one) are rewritten token by token. The character
+n-grams of the first 400 characters carry the rest of the misspellings. Measured on ViHSD
+(NB-SVM style model, arg-max decision): macro-F1 0.6033 with the rewriting, 0.6027 without,
+no real gain, as the character n-grams already see these forms. It is kept because it costs
+nothing (done once per distinct token) and it lets the language check accept chat text.
+
+**Topic.** On the VNTC dev part, multinomial naive Bayes over syllable 1-3 grams reached 0.892
+(0.889-0.894 across views and smoothing), complement naive Bayes with TF-IDF 0.901, and
+logistic regression on the folded 1-2 grams 0.914; the baseline SVM reaches 0.923 on the same
+split. The 0.95 target is not reached. Per-class syllable language models (the approach of
+the best published VNTC result) were tried as linear models over the same hashed keys, the
+weights being each class's smoothed log-probabilities with the back-off folded in: a bigram
+model over folded syllables (Dirichlet or Witten-Bell smoothing, 431,000 keys) reached
+0.898-0.902 on dev, a trigram model over written syllables (537,000 keys) 0.898-0.905, and
+their scores averaged with the logistic model's 0.910-0.919 at best, weights picked on dev
+itself, so optimistic; no clear gain over 0.914, so no language model was kept.
+Naive Bayes on the written views lost half its accuracy on text typed without diacritics
+(0.51), which is why the topic model reads the folded views only (0.915 on dev typed
+without diacritics). Logistic regression on written and folded 1-2 grams did slightly better
+on dev (0.916) but fell to 0.733 without diacritics, so it was not taken either.
+
+**Syllables, not words.** Every model reads syllable 1-3 grams; the two- and three-syllable
+words of Vietnamese are already among them, so a word segmenter would regroup information the
+models have rather than add any. Its cost was what decided: pyvi segments about 2,500
+sentences a second on one core of this machine (underthesea about 730), that is about 125
+news articles or 0.3 million characters a second, five times slower than the whole budget
+of the engine's own share (1.5 million characters a second). Segmentation's effect on
+accuracy was therefore not measured; a deployer who wants it can add a word view in
+`features.py` and compare with `evaluate`.
+
+**Text without diacritics.** The features include syllable 1-2 grams of the folded text, so
+the models still read text typed without diacritics; each card gives the dev scores with
+every dev text stripped of its diacritics.
+
+**Artifacts.** Keys are 64-bit hashes of the n-grams (CRC-32 based, stable across processes),
+weights are float16 in a compressed `.npz`, the rest is JSON. `Analyzer` looks every key of a
+batch up once in the union of the models' keys and applies all models as a few numpy
+operations.
+"""
