@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F, Q, QuerySet, Value
-from django.db.models.functions import Left, Replace
+from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Left
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,8 +24,7 @@ from nghedan.audit.chain import record
 from nghedan.cases import deadlines
 from nghedan.cases.access import PUBLIC_KINDS, cases_for_user, may_handle
 from nghedan.cases.actions import OPEN, _event, _move, today
-from nghedan.cases.models import Case, Kind
-from nghedan.cases.public_forms import phone_digits
+from nghedan.cases.models import Case, Kind, phone_tail
 from nghedan.lib.refusal import Refused
 from nghedan.vitext.signatures import Signature, resemblance, signature, syllables
 
@@ -134,24 +133,12 @@ def likely_duplicates(*, title: str, description: str, commune, exclude=None, li
 
 # --- the same person ------------------------------------------------------------------------
 
-PHONE_TAIL = 9  # a Vietnamese number without its leading 0 or +84
-
-
-def with_phone_digits(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """`phone_digits`: the phone as written without spaces, dots, dashes or plus sign."""
-    digits: F | Replace = F("submitter_phone")
-    for mark in (" ", ".", "-", "+", "(", ")"):
-        digits = Replace(digits, Value(mark), Value(""))
-    return cases.annotate(phone_digits=digits)
-
-
 def same_sender(*, phone: str = "", email: str = "", account_id: int | None = None) -> Q | None:
-    """Cases sent from this phone, e-mail or account (a query on `with_phone_digits`), or None
-    when there is nothing to compare."""
+    """Cases sent from this phone, e-mail or account, or None when there is nothing to
+    compare."""
     found = Q()
-    digits = phone_digits(phone)
-    if len(digits) >= PHONE_TAIL:
-        found |= Q(phone_digits__endswith=digits[-PHONE_TAIL:])
+    if tail := phone_tail(phone):
+        found |= Q(sender_phone_tail=tail)
     if email.strip():
         found |= Q(submitter_email__iexact=email.strip())
     if account_id:
@@ -162,9 +149,8 @@ def same_sender(*, phone: str = "", email: str = "", account_id: int | None = No
 def sender_key(case: Case) -> tuple:
     """One key per person as far as the case tells: phone, else e-mail, else account; an
     anonymous sender counts as a person of their own."""
-    digits = phone_digits(case.submitter_phone)
-    if len(digits) >= PHONE_TAIL:
-        return ("phone", digits[-PHONE_TAIL:])
+    if tail := phone_tail(case.submitter_phone):
+        return ("phone", tail)
     if case.submitter_email:
         return ("email", case.submitter_email.strip().lower())
     if case.submitted_by_id:
@@ -186,7 +172,7 @@ def already_sent(
     )  # fmt: skip
     if sender is None or commune is None or kind == Kind.DENUNCIATION:
         return None
-    theirs = with_phone_digits(Case.objects.filter(kind=kind, status__in=OPEN)).filter(sender)
+    theirs = Case.objects.filter(sender, kind=kind, status__in=OPEN)
     text = matter_text(title, description)
     threshold = RESENT if len(syllables(text)) >= SHORT else RESENT_SHORT
     found = Index.of(commune, theirs).matches(text, threshold=threshold, limit=1)

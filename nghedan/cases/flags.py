@@ -124,16 +124,14 @@ def _same_sender_again(case: Case) -> str | None:
     if sender is None:
         return None
     others = list(
-        duplicates.with_phone_digits(
-            Case.objects.filter(
-                category_id=case.category_id,
-                received_at__gte=timezone.now() - REPEATED_WINDOW,
-            )
-            # A forwarded case lives on as its copy at the receiving body: count it once.
-            .exclude(status=Case.Status.FORWARDED)
-            .exclude(pk__in=[case.pk, case.forwarded_from_id or 0])
+        Case.objects.filter(
+            sender,
+            category_id=case.category_id,
+            received_at__gte=timezone.now() - REPEATED_WINDOW,
         )
-        .filter(sender)
+        # A forwarded case lives on as its copy at the receiving body: count it once.
+        .exclude(status=Case.Status.FORWARDED)
+        .exclude(pk__in=[case.pk, case.forwarded_from_id or 0])
         .only("code")
         .order_by("-received_at")[:50]
     )

@@ -5,6 +5,8 @@ changes) are tables with their legal reference, seeded from DOMAIN.md and editab
 administrators; the code only reads them.
 """
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -170,6 +172,15 @@ class RoutingRule(models.Model):
 OPEN_STATUSES = ["received", "classified", "accepted", "verifying"]
 
 
+PHONE_TAIL = 9  # a Vietnamese number without its leading 0 or +84
+
+
+def phone_tail(phone: str) -> str:
+    """0909 123 456, +84 909 123 456 and 84909123456 end in the same nine digits."""
+    digits = re.sub(r"\D", "", phone or "")
+    return digits[-PHONE_TAIL:] if len(digits) >= PHONE_TAIL else ""
+
+
 class Case(models.Model):
     class Status(models.TextChoices):
         RECEIVED = "received", _("Đã tiếp nhận")
@@ -237,6 +248,9 @@ class Case(models.Model):
     # SecretIdentity, apart from the case.
     submitter_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     submitter_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
+    # The phone's last nine digits, kept so that "has this person sent it already" is an
+    # index lookup however the number was written.
+    sender_phone_tail = models.CharField(max_length=PHONE_TAIL, blank=True, editable=False)
     submitter_email = models.EmailField(_("e-mail"), blank=True)
     submitter_address = models.CharField(_("địa chỉ liên hệ"), max_length=300, blank=True)
     submitted_by = models.ForeignKey(
@@ -283,6 +297,11 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["organization", "status", "received_at"]),
             models.Index(fields=["commune", "received_at"]),
+            models.Index(
+                fields=["sender_phone_tail"],
+                condition=~Q(sender_phone_tail=""),
+                name="case_sender_phone",
+            ),
             # The queue sorted by due date: the running cases in order, no sort step.
             models.Index(fields=["open_due", "-received_at", "-id"], name="case_due_order"),
             # The overdue list: newest running cases first, the rest of the table skipped.
@@ -312,6 +331,13 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} · {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.sender_phone_tail = phone_tail(self.submitter_phone)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "submitter_phone" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sender_phone_tail"}
+        super().save(*args, **kwargs)
 
     @property
     def rule_kind(self) -> str:

@@ -392,3 +392,16 @@ def test_another_matter_another_sender_or_a_closed_case_makes_a_new_case(client,
         do_withdraw(None, case)
     assert client.post(submit_url, form_data()).status_code == 302
     assert Case.objects.count() == 5
+
+
+def test_the_phone_tail_is_kept_and_filled_for_cases_stored_before_it(demo):
+    import importlib
+
+    from django.apps import apps
+
+    case = submit(submitter_phone="+84 (909) 123-456")
+    assert case.sender_phone_tail == "909123456"
+    Case.objects.filter(pk=case.pk).update(sender_phone_tail="")
+    migration = importlib.import_module("nghedan.cases.migrations.0006_sender_phone_tail")
+    migration.fill_phone_tails(apps, None)
+    assert Case.objects.get(pk=case.pk).sender_phone_tail == "909123456"
