@@ -53,5 +53,6 @@ def do_export_examples(actor, path: Path) -> int:
         for example in examples():
             out.write(json.dumps(example, ensure_ascii=False) + "\n")
             count += 1
-    record(actor, "cases.export_category_examples", ("file", str(path)), count=count)
+    record(actor, "case.export", ("cases.export", "category_examples"), path=str(path),
+           count=count)  # fmt: skip
     return count

@@ -38,8 +38,8 @@ def test_confirmed_and_corrected_fields_are_exported_and_the_rest_is_not(demo, t
         (confirmed.title, "infrastructure", "officer"),
         (corrected.title, "urban_order", "officer_correction"),
     ]
-    entry = AuditEntry.objects.get(action="cases.export_category_examples")
-    assert entry.data["count"] == 2
+    entry = AuditEntry.objects.get(action="case.export", target_id="category_examples")
+    assert entry.data["count"] == 2 and entry.data["path"] == str(out)
 
 
 def test_a_missing_folder_is_named(demo, tmp_path):
