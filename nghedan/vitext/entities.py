@@ -35,6 +35,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from nghedan.vitext.normalize import fold
 from nghedan.vitext.result import (
     AwardMention,
     OrganizationMention,
@@ -51,11 +52,6 @@ LOOK_BACK = 160  # characters searched before a name for the title that introduc
 def _lines(name: str) -> list[str]:
     lines = (LEXICON / name).read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def _letters(test: str) -> str:
@@ -98,7 +94,7 @@ def lexicon() -> Lexicon:
     risky: set[str] = set()
     for line in _lines("surnames.txt"):
         name, _, flag = line.partition(" ")
-        for form in (name, _fold(name)):
+        for form in (name, fold(name)):
             surnames.add(form)
             if flag.strip() == "~":
                 risky.add(form)
@@ -384,7 +380,7 @@ def parse_position(text: str, pos: int) -> ParsedPosition | None:
     title = match.group()
     end = match.end()
     org_start = end + 1
-    folded = _fold(title).lower()
+    folded = fold(title).lower()
     if folded.endswith(("truong", "chanh")):
         unit = UNIT_AFTER_TITLE.match(text, end)
         if unit:

@@ -96,6 +96,18 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Letters only, one character for one whatever the input: a stray combining mark stays.
+_FOLD_LOWER = {
+    **{code: chr(code + 32) for code in range(0x41, 0x5B)},
+    **{code: base.lower() for code, base in _FOLD.items() if base},
+}
+
+
+def fold_lower(text: str) -> str:
+    """Lower case without diacritics, of the same length: 'Bến Nghé' -> 'ben nghe'."""
+    return text.translate(_FOLD_LOWER)
+
+
 _VIETNAMESE_MARKED = frozenset(
     chr(code) for code in _FOLD if unicodedata.category(chr(code))[0] in "LM"
 )

@@ -35,6 +35,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
+from nghedan.vitext.normalize import fold_lower as fold
+from nghedan.vitext.normalize import has_diacritics
 from nghedan.vitext.result import Candidate, PlaceMention, Span
 
 MAX_CANDIDATES = 30
@@ -48,33 +50,6 @@ LEVEL_NAMES: dict[int, Literal["commune", "district", "province"]] = {
     DISTRICT: "district",
     WARD: "commune",
 }
-
-
-# --- folding: one character for one, so offsets in the folded text are offsets in the text -----
-
-
-def _fold_table() -> dict[int, str]:
-    table = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0x41, 0x5B):
-        table[code] = chr(code + 32)
-    for code in (*range(0xC0, 0x250), *range(0x1E00, 0x1F00)):
-        base = unicodedata.normalize("NFD", chr(code))[0]
-        if base != chr(code) and base.isascii() and base.isalpha():
-            table[code] = base.lower()
-    return table
-
-
-_FOLD = _fold_table()
-_MARKED = re.compile("[" + "".join(chr(c) for c in _FOLD if c > 0x7F) + "]")
-
-
-def fold(text: str) -> str:
-    """Lower case without diacritics, of the same length: 'Bến Nghé' -> 'ben nghe'."""
-    return text.translate(_FOLD)
-
-
-def has_diacritics(text: str) -> bool:
-    return _MARKED.search(text) is not None
 
 
 _KEY_DROP = re.compile(r"[^a-z0-9]+")
