@@ -175,9 +175,17 @@ OPEN_STATUSES = ["received", "classified", "accepted", "verifying"]
 PHONE_TAIL = 9  # a Vietnamese number without its leading 0 or +84
 
 
-def phone_tail(phone: str) -> str:
-    """0909 123 456, +84 909 123 456 and 84909123456 end in the same nine digits."""
+def phone_digits(phone: str) -> str:
+    """0909 123 456, +84 909 123 456 and 84909123456 are the same number."""
     digits = re.sub(r"\D", "", phone or "")
+    if digits.startswith("84") and len(digits) >= 11:
+        digits = "0" + digits[2:]
+    return digits
+
+
+def phone_tail(phone: str) -> str:
+    """The last nine digits, the same however the number was written."""
+    digits = phone_digits(phone)
     return digits[-PHONE_TAIL:] if len(digits) >= PHONE_TAIL else ""
 
 

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nghedan.cases.actions import CODE_ALPHABET
 from nghedan.cases.attachments import LIMITS, AttachmentsField
-from nghedan.cases.models import Case, Category, Kind
+from nghedan.cases.models import Case, Category, Kind, phone_digits
 from nghedan.lib.refusal import Refused
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
@@ -73,14 +73,6 @@ def normalize_code(text: str) -> str | None:
     if not CODE_PATTERN.fullmatch(raw):
         return None
     return f"{raw[:4]}-{raw[4:]}"
-
-
-def phone_digits(phone: str) -> str:
-    """0909 123 456, +84 909 123 456 and 84909123456 are the same number."""
-    digits = re.sub(r"\D", "", phone or "")
-    if digits.startswith("84") and len(digits) >= 11:
-        digits = "0" + digits[2:]
-    return digits
 
 
 def contact_key(contact: str) -> str:
