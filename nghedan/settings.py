@@ -124,6 +124,12 @@ else:
             # JIT compiling pays off for long analytic queries, not for pages: it added about
             # 40 ms to each costlier plan of the officer's pages (docs/benchmarks.md).
             "OPTIONS": {
+                # Parameters bound by the server, and a statement run five times on one
+                # connection prepared there: about a fifth of a public submission's CPU, web
+                # and database together (docs/benchmarks.md). Behind a pooler in transaction
+                # mode (PgBouncer), turn preparing off with NGHEDAN_DB_PREPARED=false.
+                "server_side_binding": True,
+                "prepare_threshold": 5 if env.boolean("NGHEDAN_DB_PREPARED", True) else None,
                 **_database.options,
                 "options": " ".join(filter(None, ["-c jit=off", _database.options.get("options")])),
             },

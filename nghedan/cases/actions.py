@@ -5,7 +5,7 @@ of two officers acting at once, one wins and the other is told.
 """
 
 import secrets
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -90,6 +90,13 @@ def _check_identity(kind: str, name: str, address: str) -> None:
         )  # fmt: skip
 
 
+def receipt_time(received_on: date | None) -> datetime:
+    """Now, or the first moment of an earlier day on which the petition came."""
+    if received_on is None or received_on >= today():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(received_on, time.min))
+
+
 @transaction.atomic
 def do_submit_case(
     actor, *, kind: str, channel: str, category: Category, title: str, description: str,
@@ -97,9 +104,12 @@ def do_submit_case(
     submitter_email: str = "", submitter_address: str = "", is_anonymous: bool = False,
     people_count: int = 1, first_instance: Case | None = None,
     organization: Organization | None = None, submitted_by=None,
+    received_on: date | None = None,
 ) -> Case:  # fmt: skip
     """Take in one matter from any channel. A denouncer's identity is sealed apart from the
-    case; a denunciation with no identity is kept as information, not processed (Art. 25)."""
+    case; a denunciation with no identity is kept as information, not processed (Art. 25).
+    `received_on` is the day a petition came when it is entered later (a letter, an import):
+    it is counted on that day and its deadline runs from it."""
     anonymous_denunciation = kind == Kind.DENUNCIATION and (
         is_anonymous or not submitter_name.strip()
     )
@@ -115,7 +125,8 @@ def do_submit_case(
             "commune",
         )
     secret = kind == Kind.DENUNCIATION
-    case = Case.objects.create(
+    received_at = receipt_time(received_on)
+    case = Case(
         code=new_code(), kind=kind, channel=channel, category=category, title=title,
         description=description, commune=commune, address=address, organization=organization,
         instance=2 if first_instance else 1, first_instance=first_instance,
@@ -127,8 +138,13 @@ def do_submit_case(
         # A denouncer's account would name them: it goes into the sealed identity instead.
         submitted_by=None if secret else submitted_by,
         status=Status.INFORMATION if anonymous_denunciation else Status.RECEIVED,
-        received_at=timezone.now(),
+        received_at=received_at,
     )  # fmt: skip
+    planned = None
+    if not anonymous_denunciation:
+        planned = deadlines.plan_stage(case, Stage.RECEIVE, timezone.localdate(received_at))
+        case.open_due = planned.due_on if planned else None  # its only running deadline
+    case.save(force_insert=True)
     counts.record_change(None, counts.standing_of_new(case))
     if secret and not anonymous_denunciation:
         SecretIdentity.objects.create(
@@ -143,9 +159,12 @@ def do_submit_case(
     # audit log either: only the sealed identity knows them.
     named = None if secret and actor is not None and actor == submitted_by else actor
     _event(case, named, "received", public=True)
-    if not anonymous_denunciation:
-        deadlines.open_stage(case, Stage.RECEIVE, today(), new=True)
-    record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk)
+    if planned is not None:
+        deadlines.open_planned(case, planned)
+    day = timezone.localdate(received_at)
+    came = {"received_on": day.isoformat()} if day != today() else {}
+    record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk,
+           **came)  # fmt: skip
     _assign_if_in_turn(case)
     return case
 

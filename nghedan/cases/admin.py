@@ -5,6 +5,7 @@ from nghedan.cases.models import (
     Case,
     Category,
     DeadlineRule,
+    FlagRule,
     RefusalReason,
     RoutingRule,
 )
@@ -40,6 +41,26 @@ class RefusalReasonAdmin(AuditedAdmin):
 class RoutingRuleAdmin(AuditedAdmin):
     list_display = ["category", "commune", "organization"]
     raw_id_fields = ["commune", "organization"]
+
+
+@admin.register(FlagRule)
+class FlagRuleAdmin(AuditedAdmin):
+    """One row per rule the code reads: its threshold, reference and note are edited here; the
+    flag it raises and its unit come with the rule. A row is not deleted (the rule would fall
+    back to its first value unseen): a missing one may be added back."""
+
+    list_display = ["rule", "flag", "threshold", "unit", "legal_reference"]
+    readonly_fields = ["flag", "unit"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "rule"] if obj is not None else self.readonly_fields
+
+    def has_add_permission(self, request):
+        missing = set(FlagRule.Rule.values) - set(FlagRule.objects.values_list("rule", flat=True))
+        return bool(missing) and super().has_add_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Case)

@@ -7,6 +7,7 @@ for cases that are not denunciations.
 """
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Annotated, Literal
 
@@ -537,34 +538,41 @@ def create_case(request, payload: CaseCreate):
 # Handling: each step fetches with write access, then calls its action
 
 
+def _step(
+    request, case_id: int, act: Callable[..., object], *args, write: bool = True, **kwargs
+) -> Case:
+    """Fetch the case through `access` (for a change unless `write` is False), do
+    `act(user, case, *args, **kwargs)`, and answer with the case as it now is. A refused step
+    is answered by the API's handler of `Refused`. What must be looked up only once the case
+    is known to be the caller's (a reason, an organization) goes in `act` itself."""
+    user = request.auth
+    act(user, _case(user, case_id, write=write), *args, **kwargs)
+    return _detail(user, case_id)
+
+
 @router.post("/{int:case_id}/classify", response=CaseDetailOut, summary="Phân loại")
 def classify_case(request, case_id: int, payload: ClassifyIn):
-    user = request.auth
-    case = _case(user, case_id, write=True)
-    actions.do_classify(
-        user,
-        case,
-        kind=payload.kind.value if payload.kind else case.kind,
-        category=_category(payload.category) if payload.category else case.category,
-        condition=payload.condition.value if payload.condition else case.condition,
-        people_count=payload.people_count or case.people_count,
-        reason=payload.reason,
-    )
-    return _detail(user, case_id)
+    def classify(user: User, case: Case) -> Case:
+        return actions.do_classify(
+            user,
+            case,
+            kind=payload.kind.value if payload.kind else case.kind,
+            category=_category(payload.category) if payload.category else case.category,
+            condition=payload.condition.value if payload.condition else case.condition,
+            people_count=payload.people_count or case.people_count,
+            reason=payload.reason,
+        )
+
+    return _step(request, case_id, classify)
 
 
 @router.post("/{int:case_id}/accept", response=CaseDetailOut, summary="Thụ lý")
 def accept_case(request, case_id: int):
-    user = request.auth
-    actions.do_accept(user, _case(user, case_id, write=True))
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_accept)
 
 
-@router.post("/{int:case_id}/refuse", response=CaseDetailOut, summary="Không thụ lý")
-def refuse_case(request, case_id: int, payload: RefuseIn):
-    user = request.auth
-    case = _case(user, case_id, write=True)
-    reason = RefusalReason.objects.filter(code=payload.reason, is_active=True).first()
+def _refusal_reason(code: str) -> RefusalReason:
+    reason = RefusalReason.objects.filter(code=code, is_active=True).first()
     if reason is None:
         raise Refused(
             "unknown_reason",
@@ -572,8 +580,29 @@ def refuse_case(request, case_id: int, payload: RefuseIn):
               "phù hợp với loại vụ việc."),
             "reason",
         )  # fmt: skip
-    actions.do_refuse(user, case, reason, payload.note)
-    return _detail(user, case_id)
+    return reason
+
+
+@router.post("/{int:case_id}/refuse", response=CaseDetailOut, summary="Không thụ lý")
+def refuse_case(request, case_id: int, payload: RefuseIn):
+    return _step(
+        request,
+        case_id,
+        lambda user, case: actions.do_refuse(
+            user, case, _refusal_reason(payload.reason), payload.note
+        ),
+    )
+
+
+def _receiving_organization(pk: int) -> Organization:
+    organization = Organization.objects.filter(pk=pk, is_active=True).first()
+    if organization is None:
+        raise Refused(
+            "unknown_organization",
+            _("Không có cơ quan đang hoạt động nào mang id này; hãy chọn lại cơ quan nhận."),
+            "organization",
+        )
+    return organization
 
 
 @router.post(
@@ -581,76 +610,59 @@ def refuse_case(request, case_id: int, payload: RefuseIn):
 )
 def forward_case(request, case_id: int, payload: ForwardIn):
     """Vụ việc đến cơ quan kia thành một vụ việc mới có mã riêng (xem `forwarded_to`)."""
-    user = request.auth
-    case = _case(user, case_id, write=True)
-    organization = Organization.objects.filter(pk=payload.organization, is_active=True).first()
-    if organization is None:
-        raise Refused(
-            "unknown_organization",
-            _("Không có cơ quan đang hoạt động nào mang id này; hãy chọn lại cơ quan nhận."),
-            "organization",
-        )
-    actions.do_forward(user, case, organization, payload.note)
-    return _detail(user, case_id)
+    return _step(
+        request,
+        case_id,
+        lambda user, case: actions.do_forward(
+            user, case, _receiving_organization(payload.organization), payload.note
+        ),
+    )
 
 
 @router.post("/{int:case_id}/assign", response=CaseDetailOut, summary="Giao cán bộ xử lý")
 def assign_case(request, case_id: int, payload: AssignIn):
-    user = request.auth
-    case = _case(user, case_id, write=True)
-    if payload.assignee is None:
-        actions.do_assign_in_turn(user, case)
-        return _detail(user, case_id)
-    handler = User.objects.filter(pk=payload.assignee, is_active=True).first()
-    if handler is None:
-        raise Refused(
-            "not_a_handler",
-            _("Người này không phải cán bộ xử lý của cơ quan đang giữ vụ việc."),
-            "assignee",
-        )
-    actions.do_assign(user, case, handler)
-    return _detail(user, case_id)
+    def assign(user: User, case: Case) -> Case:
+        if payload.assignee is None:
+            return actions.do_assign_in_turn(user, case)
+        handler = User.objects.filter(pk=payload.assignee, is_active=True).first()
+        if handler is None:
+            raise Refused(
+                "not_a_handler",
+                _("Người này không phải cán bộ xử lý của cơ quan đang giữ vụ việc."),
+                "assignee",
+            )
+        return actions.do_assign(user, case, handler)
+
+    return _step(request, case_id, assign)
 
 
 @router.post("/{int:case_id}/verify", response=CaseDetailOut, summary="Bắt đầu xác minh, xử lý")
 def verify_case(request, case_id: int):
-    user = request.auth
-    actions.do_start_verifying(user, _case(user, case_id, write=True))
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_start_verifying)
 
 
 @router.post("/{int:case_id}/resolve", response=CaseDetailOut, summary="Ghi kết quả giải quyết")
 def resolve_case(request, case_id: int, payload: ResolveIn):
-    user = request.auth
-    case = _case(user, case_id, write=True)
-    actions.do_resolve(user, case, answer=payload.answer, published_answer=payload.published_answer)
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_resolve, answer=payload.answer,
+                 published_answer=payload.published_answer)  # fmt: skip
 
 
 @router.post("/{int:case_id}/close", response=CaseDetailOut, summary="Kết thúc")
 def close_case(request, case_id: int):
-    user = request.auth
-    actions.do_close(user, _case(user, case_id, write=True))
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_close)
 
 
 @router.post("/{int:case_id}/extend", response=CaseDetailOut, summary="Gia hạn giải quyết")
 def extend_case(request, case_id: int, payload: ReasonIn):
-    user = request.auth
-    actions.do_extend_deadline(user, _case(user, case_id, write=True), payload.reason)
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_extend_deadline, payload.reason)
 
 
 @router.post("/{int:case_id}/withdraw", response=CaseDetailOut, summary="Ghi nhận rút đơn")
 def withdraw_case(request, case_id: int, payload: WithdrawIn):
-    user = request.auth
-    actions.do_withdraw(user, _case(user, case_id, write=True), payload.reason)
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_withdraw, payload.reason)
 
 
 @router.post("/{int:case_id}/comment", response=CaseDetailOut, summary="Ghi ý kiến")
 def comment_case(request, case_id: int, payload: CommentIn):
     """Cả cơ quan giám sát (MTTQ, HĐND, Ban Dân vận) cũng ghi được ý kiến."""
-    user = request.auth
-    actions.do_comment(user, _case(user, case_id), payload.note)
-    return _detail(user, case_id)
+    return _step(request, case_id, actions.do_comment, payload.note, write=False)

@@ -1,6 +1,7 @@
 """Due dates from the deadline rules and the working-day calendar."""
 
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 
 from django.db.models import F, OuterRef, Subquery
@@ -30,21 +31,40 @@ def count_days(rule: DeadlineRule, start: date, days: int, calendar: WorkCalenda
     return calendar.add_calendar_days(start, days)
 
 
-def open_stage(case: Case, stage: str, start: date, *, new: bool = False) -> CaseDeadline | None:
-    """Start (or start again) the stage's clock. `new=True` is for a case made in this same
-    transaction, which has no deadline yet: one INSERT instead of a lookup and an upsert."""
+@dataclass(frozen=True)
+class Planned:
+    """A stage's clock worked out before its case is stored."""
+
+    stage: str
+    rule: DeadlineRule
+    starts_on: date
+    due_on: date
+
+
+def plan_stage(case: Case, stage: str, start: date) -> Planned | None:
+    """The first deadline of a case not yet stored, so that the case's INSERT already carries
+    its `open_due`; None where the law sets no limit for that stage."""
+    rule = rule_for(case, stage)
+    if rule is None:
+        return None
+    return Planned(stage, rule, start, count_days(rule, start, rule.days, work_calendar()))
+
+
+def open_planned(case: Case, planned: Planned) -> CaseDeadline:
+    """Store the planned first deadline of a case made in this same transaction: one INSERT,
+    no lookup, no upsert (the case has no deadline yet)."""
+    return CaseDeadline.objects.create(
+        case=case, stage=planned.stage, rule=planned.rule,
+        starts_on=planned.starts_on, due_on=planned.due_on,
+    )  # fmt: skip
+
+
+def open_stage(case: Case, stage: str, start: date) -> CaseDeadline | None:
+    """Start (or start again) the stage's clock."""
     rule = rule_for(case, stage)
     if rule is None:
         return None
     due = count_days(rule, start, rule.days, work_calendar())
-    if new:
-        deadline = CaseDeadline.objects.create(
-            case=case, stage=stage, rule=rule, starts_on=start, due_on=due
-        )
-        # Its only running deadline: the case's earliest due date is this one.
-        Case.objects.filter(pk=case.pk).update(open_due=due)
-        case.open_due = due
-        return deadline
     # A stage opened again (a reopened case) forgets that it was met late: the counts must
     # follow. Only then is the case's standing taken before and after.
     late_before = CaseDeadline.objects.filter(case=case, stage=stage, met_on__gt=F("due_on"))

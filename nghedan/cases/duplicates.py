@@ -133,6 +133,7 @@ def likely_duplicates(*, title: str, description: str, commune, exclude=None, li
 
 # --- the same person ------------------------------------------------------------------------
 
+
 def same_sender(*, phone: str = "", email: str = "", account_id: int | None = None) -> Q | None:
     """Cases sent from this phone, e-mail or account, or None when there is nothing to
     compare."""
@@ -172,7 +173,9 @@ def already_sent(
     )  # fmt: skip
     if sender is None or commune is None or kind == Kind.DENUNCIATION:
         return None
-    theirs = Case.objects.filter(sender, kind=kind, status__in=OPEN)
+    theirs = Case.objects.filter(sender, kind=kind, status__in=OPEN, commune=commune)
+    if not theirs.exists():  # most senders have nothing open there: one light, indexed query
+        return None
     text = matter_text(title, description)
     threshold = RESENT if len(syllables(text)) >= SHORT else RESENT_SHORT
     found = Index.of(commune, theirs).matches(text, threshold=threshold, limit=1)

@@ -4,7 +4,9 @@ a supervising body's remark, and its request for a report.
 Rules raise unconfirmed flags from what the case already records; an officer who handles the
 case confirms or clears them. A flag an officer cleared is not raised again by the rules
 (the clearing, with its reason, is in the audit log); anyone may raise it again by hand.
-The sweep `cases.flags` runs the rules over open cases, a batch at a time.
+The sweep `cases.flags` runs the rules over open cases, a batch at a time. The thresholds
+(how many people make a crowd, how late is prolonged, …) are rows of `FlagRule` with their
+reference, edited by administrators and read from the process's rule cache.
 """
 
 from collections.abc import Iterable
@@ -19,10 +21,10 @@ from django.utils.translation import gettext as _
 
 from nghedan.audit.chain import record
 from nghedan.audit.models import AuditEntry
-from nghedan.cases import duplicates
+from nghedan.cases import duplicates, rule_cache
 from nghedan.cases.access import may_handle
 from nghedan.cases.actions import OPEN, _event
-from nghedan.cases.models import Case, CaseFlag, DeadlineRule
+from nghedan.cases.models import Case, CaseFlag, DeadlineRule, FlagRule
 from nghedan.cases.watch import handlers_of
 from nghedan.lib.refusal import Refused
 from nghedan.lib.sweepers import register
@@ -33,18 +35,27 @@ Kind = CaseFlag.Kind
 Condition = DeadlineRule.Condition
 RULES = "quy tắc vụ việc khó"  # the actor the audit log names for flags raised by rules
 
-# "Đông người": a matter raised together by five people or more counts as crowded; five is
-# where the reception rules start asking a group to choose representatives. A constant until
-# it becomes a rule row with its legal reference (CONTRIBUTING: rules from law are tables).
+Rule = FlagRule.Rule
+
+# The thresholds the rows are seeded with (migration 0007), and what a rule falls back to if
+# its row is gone. "Đông người": five people or more raising a matter together, where the
+# reception rules start asking a group to choose representatives.
 MANY_PEOPLE = 5
 # Repeated: the same person has sent at least this many other cases of the same category in
-# the last twelve months…
+# the last REPEATED_WINDOW_DAYS days…
 REPEATED_OTHERS = 2
-REPEATED_WINDOW = timedelta(days=365)
+REPEATED_WINDOW_DAYS = 365
 # …or at least this many different people sent a likely duplicate: the same matter from many.
 REPEATED_SENDERS = 3
 # Prolonged: a running deadline passed more than this many days ago.
 PROLONGED_DAYS = 30
+SEEDED_THRESHOLDS = {
+    Rule.MANY_PEOPLE: MANY_PEOPLE,
+    Rule.SAME_SENDER: REPEATED_OTHERS,
+    Rule.SAME_SENDER_WINDOW: REPEATED_WINDOW_DAYS,
+    Rule.MANY_SENDERS: REPEATED_SENDERS,
+    Rule.PROLONGED: PROLONGED_DAYS,
+}
 COMPLEX_CONDITIONS = (Condition.COMPLEX, Condition.COMPLEX_REMOTE, Condition.SEVERAL_PLACES)
 SWEEP_BATCH = 200
 SWEEP_CURSOR = "cases.flags.after"
@@ -52,6 +63,7 @@ REASON_MAX = 300
 NOTE_MAX = 2000
 NOTICE_MAX = 300
 LISTED_CODES = 5
+COUNTED = 50  # other cases counted at most, unless a threshold asks for more
 
 
 def _case_url(case: Case) -> str:
@@ -87,10 +99,17 @@ def supervises(user, case: Case) -> bool:
 # --- the rules ------------------------------------------------------------------------------
 
 
+def threshold(rule: str) -> int:
+    """The administrators' threshold for the rule, as the process keeps it."""
+    found = rule_cache.flag_threshold(rule)
+    return found if found is not None else SEEDED_THRESHOLDS[Rule(rule)]
+
+
 def _many_people(case: Case) -> str | None:
-    if case.people_count >= MANY_PEOPLE:
+    least = threshold(Rule.MANY_PEOPLE)
+    if case.people_count >= least:
         return _("%(count)s người cùng nêu (từ %(least)s người trở lên là đông người).") % {
-            "count": case.people_count, "least": MANY_PEOPLE}  # fmt: skip
+            "count": case.people_count, "least": least}  # fmt: skip
     return None
 
 
@@ -107,7 +126,7 @@ def _complexity(case: Case) -> tuple[str, str] | None:
 def _prolonged(case: Case, today: date) -> str | None:
     if case.status not in OPEN:
         return None
-    limit = today - timedelta(days=PROLONGED_DAYS)
+    limit = today - timedelta(days=threshold(Rule.PROLONGED))
     late = case.deadlines.filter(met_on__isnull=True, due_on__lt=limit).order_by("due_on").first()
     if late is None:
         return None
@@ -123,22 +142,24 @@ def _same_sender_again(case: Case) -> str | None:
     )
     if sender is None:
         return None
+    window_days, needed = threshold(Rule.SAME_SENDER_WINDOW), threshold(Rule.SAME_SENDER)
     others = list(
         Case.objects.filter(
             sender,
             category_id=case.category_id,
-            received_at__gte=timezone.now() - REPEATED_WINDOW,
+            received_at__gte=timezone.now() - timedelta(days=window_days),
         )
         # A forwarded case lives on as its copy at the receiving body: count it once.
         .exclude(status=Case.Status.FORWARDED)
         .exclude(pk__in=[case.pk, case.forwarded_from_id or 0])
         .only("code")
-        .order_by("-received_at")[:50]
+        .order_by("-received_at")[: max(COUNTED, needed)]
     )
-    if len(others) < REPEATED_OTHERS:
+    if len(others) < needed:
         return None
-    return _("Cùng người gửi đã có %(count)s vụ việc khác cùng lĩnh vực trong 12 tháng: "
-             "%(codes)s.") % {"count": len(others), "codes": _codes(others)}  # fmt: skip
+    return _("Cùng người gửi đã có %(count)s vụ việc khác cùng lĩnh vực trong %(days)s ngày qua: "
+             "%(codes)s.") % {"count": len(others), "days": window_days,
+                              "codes": _codes(others)}  # fmt: skip
 
 
 def _many_senders(case: Case, index: duplicates.Index | None) -> str | None:
@@ -147,7 +168,9 @@ def _many_senders(case: Case, index: duplicates.Index | None) -> str | None:
     if index is None:
         index = duplicates.Index.of(case.commune_id)
     text = duplicates.matter_text(case.title, case.description)
-    found = [match.case for match in index.matches(text, exclude=case, limit=duplicates.MAX_LISTED)]
+    needed = threshold(Rule.MANY_SENDERS)
+    limit = max(duplicates.MAX_LISTED, needed)
+    found = [match.case for match in index.matches(text, exclude=case, limit=limit)]
     found += list(case.duplicates.only("code", "submitter_phone", "submitter_email",
                                        "submitted_by_id"))  # fmt: skip
     own = duplicates.sender_key(case)
@@ -156,7 +179,7 @@ def _many_senders(case: Case, index: duplicates.Index | None) -> str | None:
         key = duplicates.sender_key(other)
         if key != own:
             by_sender.setdefault(key, other)
-    if len(by_sender) < REPEATED_SENDERS:
+    if len(by_sender) < needed:
         return None
     return _("%(count)s người khác gửi nội dung gần giống: %(codes)s.") % {
         "count": len(by_sender), "codes": _codes(by_sender.values())}  # fmt: skip

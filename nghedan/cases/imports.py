@@ -28,7 +28,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -40,10 +40,9 @@ from django.utils.translation import gettext_lazy
 
 from nghedan.audit.chain import record
 from nghedan.audit.models import AuditEntry
-from nghedan.cases import counts, deadlines
 from nghedan.cases.access import handled_organizations
 from nghedan.cases.actions import do_submit_case
-from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind, Stage
+from nghedan.cases.models import Category, Channel, Kind
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
@@ -375,7 +374,9 @@ def text(value: Any) -> str:
 
 
 def fold(value: str) -> str:
-    """Lower case, no diacritics, single spaces: “Phản  ánh” and “phan anh” compare equal."""
+    """Lower case, no diacritics, single spaces: “Phản  ánh” and “phan anh” compare equal.
+    Unlike `vitext.normalize.fold_lower`, which folds only Latin letters, it also folds other
+    scripts and drops stray marks, as names typed in a file may hold them."""
     decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
     plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return " ".join(plain.lower().split())
@@ -669,25 +670,13 @@ def import_one(actor, source: SourceRow, organization, lookups: Lookups, seen) -
                      "người gửi).") % {"line": seen[key]},
         )  # fmt: skip
     try:
-        with transaction.atomic():
-            case = do_submit_case(actor, organization=organization, **arguments)
-            if received_on is not None and received_on != timezone.localdate():
-                set_received_on(actor, case, received_on)
+        case = do_submit_case(
+            actor, organization=organization, received_on=received_on, **arguments
+        )
     except Refused as refusal:
         return failed(refusal.message)
     seen[key] = source.line
     return RowResult(source.line, Outcome.CREATED, case_code=case.code)
-
-
-def set_received_on(actor, case: Case, day: date) -> None:
-    """A petition received before it was entered: its receipt date is the day it came, and
-    the deadline to process it counts from that day."""
-    with counts.tracking(case.pk):  # the case now counts on the day it came
-        case.received_at = timezone.make_aware(datetime.combine(day, time.min))
-        case.save(update_fields=["received_at", "updated_at"])
-    if CaseDeadline.objects.filter(case=case, stage=Stage.RECEIVE).exists():
-        deadlines.open_stage(case, Stage.RECEIVE, day)
-    record(actor, "case.received_on", case, day=day.isoformat())
 
 
 def import_file(

@@ -8,6 +8,7 @@ administrators; the code only reads them.
 import re
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -419,7 +420,9 @@ class CaseEvent(models.Model):
 class SecretIdentity(models.Model):
     """A denouncer's identity, encrypted, apart from the case (Luật Tố cáo 2018, Art. 47–48).
 
-    Read only through `cases.access.read_identity`, which audits every read.
+    Read only through `cases.access.read_identity`, which audits every read, and by the
+    refusal notice (`cases.replies.send_refusal`), which unseals the contact alone to tell the
+    denouncer why the denunciation is not accepted, and audits that read too.
     """
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="secret_identity")
@@ -570,3 +573,67 @@ class CaseCount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization_id} · {self.day:%d/%m/%Y} · {self.dimension}={self.value}"
+
+
+class FlagRule(models.Model):
+    """A threshold from which a rule raises a hard-case flag ("kéo dài, đông người, phức tạp").
+    How many people make a crowd, how many repeats make a repeated case, how late is prolonged:
+    practice differs by place, so each is a row with its reference, edited by administrators.
+    The rule decides which flag it raises and in which unit its threshold counts."""
+
+    class Rule(models.TextChoices):
+        MANY_PEOPLE = "many_people", _("Đông người: số người cùng nêu, từ")
+        SAME_SENDER = (
+            "same_sender",
+            _("Lặp lại: số vụ việc khác của cùng người gửi, cùng lĩnh vực, từ"),
+        )
+        SAME_SENDER_WINDOW = (
+            "same_sender_window",
+            _("Lặp lại: chỉ tính vụ việc của cùng người gửi trong số ngày gần nhất"),
+        )
+        MANY_SENDERS = "many_senders", _("Lặp lại: số người khác gửi nội dung gần giống, từ")
+        PROLONGED = "prolonged", _("Quá hạn kéo dài: quá hạn hơn số ngày")
+
+    class Unit(models.TextChoices):
+        PEOPLE = "people", _("người")
+        CASES = "cases", _("vụ việc")
+        DAYS = "days", _("ngày")
+
+    # What each rule raises and counts in; fixed by the code that reads the rule.
+    SHAPES = {
+        Rule.MANY_PEOPLE: (CaseFlag.Kind.MANY_PEOPLE, Unit.PEOPLE),
+        Rule.SAME_SENDER: (CaseFlag.Kind.REPEATED, Unit.CASES),
+        Rule.SAME_SENDER_WINDOW: (CaseFlag.Kind.REPEATED, Unit.DAYS),
+        Rule.MANY_SENDERS: (CaseFlag.Kind.REPEATED, Unit.PEOPLE),
+        Rule.PROLONGED: (CaseFlag.Kind.PROLONGED, Unit.DAYS),
+    }
+
+    rule = models.CharField(_("quy tắc"), max_length=30, choices=Rule.choices, unique=True)
+    flag = models.CharField(
+        _("dấu hiệu nêu ra"), max_length=20, choices=CaseFlag.Kind.choices, editable=False
+    )
+    threshold = models.PositiveIntegerField(
+        _("ngưỡng"),
+        validators=[MinValueValidator(1, _("Ngưỡng phải từ 1 trở lên; hãy nhập lại."))],
+    )
+    unit = models.CharField(_("đơn vị"), max_length=10, choices=Unit.choices, editable=False)
+    legal_reference = models.CharField(_("căn cứ pháp lý hoặc thực tiễn"), max_length=200)
+    note = models.CharField(_("ghi chú"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["rule"]
+        constraints = [
+            models.CheckConstraint(condition=Q(threshold__gte=1), name="flag_threshold_from_one")
+        ]
+        verbose_name = _("ngưỡng dấu hiệu vụ việc khó")
+        verbose_name_plural = pgettext_lazy("plural", "ngưỡng dấu hiệu vụ việc khó")
+
+    def __str__(self) -> str:
+        return f"{self.get_rule_display()} {self.threshold} {self.get_unit_display()}"
+
+    def save(self, *args, **kwargs):
+        self.flag, self.unit = self.SHAPES[self.Rule(self.rule)]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {*update_fields, "flag", "unit"}
+        super().save(*args, **kwargs)

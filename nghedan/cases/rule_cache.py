@@ -1,8 +1,8 @@
 """The rules a new case needs, kept in each process: routing (with the organizations it
-names), deadline rules and the calendar's changes. They change a few times a year, through
-the admin or the organization pages; every such save or delete, and every migration, raises
-the shared version "cases.rules" and each process reloads within seconds (see
-nghedan.lib.process_cache for how)."""
+names), deadline rules, the calendar's changes, and the thresholds of the hard-case flags.
+They change a few times a year, through the admin or the organization pages; every such save
+or delete, and every migration, raises the shared version "cases.rules" and each process
+reloads within seconds (see nghedan.lib.process_cache for how)."""
 
 from __future__ import annotations
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from nghedan.cases.models import CalendarChange, DeadlineRule, RoutingRule
+from nghedan.cases.models import CalendarChange, DeadlineRule, FlagRule, RoutingRule
 from nghedan.lib.process_cache import ProcessCache, changed
 from nghedan.lib.workdays import WorkCalendar
 from nghedan.people.models import Organization
 
 VERSION = "cases.rules"
-WATCHED = (RoutingRule, DeadlineRule, CalendarChange, Organization)
+WATCHED = (RoutingRule, DeadlineRule, CalendarChange, FlagRule, Organization)
 
 Pair = tuple[int | None, int | None]  # (category id, commune id); None matches any
 
@@ -67,9 +67,14 @@ def load_calendar() -> WorkCalendar:
     )
 
 
+def load_flag_thresholds() -> dict[str, int]:
+    return dict(FlagRule.objects.values_list("rule", "threshold"))
+
+
 _routing = ProcessCache(VERSION, load_routing)
 _deadline_rules = ProcessCache(VERSION, load_deadline_rules)
 _calendar = ProcessCache(VERSION, load_calendar)
+_flag_thresholds = ProcessCache(VERSION, load_flag_thresholds)
 
 
 def route(category_id: int | None, commune_id: int | None) -> Organization | None:
@@ -86,6 +91,11 @@ def deadline_rule(kind: str, stage: str, condition: str) -> DeadlineRule | None:
 def work_calendar() -> WorkCalendar:
     """Shared by the process's requests: a WorkCalendar is never changed once made."""
     return _calendar.get()
+
+
+def flag_threshold(rule: str) -> int | None:
+    """The threshold of one `FlagRule.Rule`; None when its row is gone."""
+    return _flag_thresholds.get().get(rule)
 
 
 def _rules_changed(**kwargs) -> None:

@@ -11,6 +11,7 @@ Blocked attempts are counted too (`blocked_total`), so an operator can see them.
 
 import hashlib
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.db import connection
@@ -32,25 +33,39 @@ def _bucket(scope: str, key: str, window: int) -> tuple[str, datetime]:
 
 # The table of nghedan.shell.models.RateCounter; the same SQL on PostgreSQL and SQLite.
 COUNT_UP = (
-    'INSERT INTO "shell_ratecounter" ("bucket", "count", "expires") VALUES (%s, 1, %s) '
+    'INSERT INTO "shell_ratecounter" ("bucket", "count", "expires") VALUES {rows} '
     'ON CONFLICT ("bucket") DO UPDATE SET "count" = "shell_ratecounter"."count" + 1 '
-    'RETURNING "count"'
+    'RETURNING "bucket", "count"'
 )
 
 
-def count_up(bucket: str, expires: datetime | None) -> int:
-    """Add one to `bucket` (made at 1 if missing) and return its new value, in one statement."""
-    value = connection.ops.adapt_datetimefield_value(expires) if expires else None
+def count_up(buckets: Mapping[str, datetime | None]) -> dict[str, int]:
+    """Add one to each bucket (made at 1 if missing) and return their new values, in one
+    statement."""
+    params: list = []
+    for bucket, expires in buckets.items():
+        params += [bucket, connection.ops.adapt_datetimefield_value(expires) if expires else None]
+    sql = COUNT_UP.format(rows=", ".join(["(%s, 1, %s)"] * len(buckets)))
     with connection.cursor() as cursor:
-        cursor.execute(COUNT_UP, [bucket, value])
-        return int(cursor.fetchone()[0])
+        cursor.execute(sql, params)
+        return {bucket: int(count) for bucket, count in cursor.fetchall()}
 
 
 def allow(scope: str, key: str, *, limit: int, window: int) -> bool:
     """True while `key` has made at most `limit` attempts in the current window of `window` s."""
-    bucket, expires = _bucket(scope, key, window)
-    if count_up(bucket, expires) > limit:
-        count_up(_blocked_bucket(scope), None)
+    return allow_all(scope, [key], limit=limit, window=window)
+
+
+def allow_all(scope: str, keys: list[str], *, limit: int, window: int) -> bool:
+    """`allow` for several keys of one attempt (a phone and an e-mail), counted together in one
+    statement: True while none of them is over `limit`."""
+    buckets: dict[str, datetime | None] = dict(
+        _bucket(scope, key, window) for key in dict.fromkeys(keys)
+    )
+    if not buckets:
+        return True
+    if max(count_up(buckets).values()) > limit:
+        count_up({_blocked_bucket(scope): None})
         return False
     return True
 

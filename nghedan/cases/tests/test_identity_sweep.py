@@ -33,21 +33,25 @@ PERSONAS = [None, "nguoidan.kim", "quantri.thanhpho", "quantri.saigon", "tiepnha
             "quantri.hethong"]  # fmt: skip
 
 
-@pytest.fixture
-def denunciation(client_for):
+def send_denunciation(client_for, description: str) -> Case:
+    """The denunciation, sent from the public form by the signed-in citizen nguoidan.kim, with
+    the system administrator made first so that every persona exists."""
     User.objects.create_superuser("quantri.hethong", "root@example.vn", "Mat-khau-he-thong-2026")
-    sender = client_for("nguoidan.kim")
-    response = sender.post(reverse("cases:submit"), {
+    response = client_for("nguoidan.kim").post(reverse("cases:submit"), {
         "kind": "denunciation", "category": "official_conduct",
         "address": "P. Bến Nghé, Q.1, TP.HCM",
-        "title": "Tố cáo cán bộ địa chính đòi tiền khi làm hồ sơ",
-        "description": "Cán bộ địa chính phường yêu cầu đưa tiền mới nhận hồ sơ.",
+        "title": "Tố cáo cán bộ địa chính đòi tiền khi làm hồ sơ", "description": description,
         "people_count": "1", "submitter_name": NAME, "submitter_phone": PHONE,
         "submitter_email": EMAIL, "submitter_address": f"{ADDRESS}, phường Sài Gòn",
         "website": "",
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
-    case = Case.objects.get(kind="denunciation")
+    return Case.objects.get(kind="denunciation")
+
+
+@pytest.fixture
+def denunciation(client_for):
+    case = send_denunciation(client_for, "Cán bộ địa chính phường yêu cầu đưa tiền mới nhận hồ sơ.")
     handler = User.objects.get(username="xuly.saigon")
     actions.do_assign(handler, case, handler)
     actions.do_classify(handler, case, kind=case.kind, category=case.category,

@@ -152,7 +152,7 @@ def test_a_csv_file_brings_in_its_good_rows_and_reports_each_bad_one(demo):
     assert timezone.localtime(complaint.received_at).date() == last_week
     assert complaint.deadlines.get(stage=Stage.RECEIVE).starts_on == last_week
     assert AuditEntry.objects.filter(
-        action="case.received_on", target_id=str(complaint.pk), data__day=last_week.isoformat()
+        action="case.submit", target_id=str(complaint.pk), data__received_on=last_week.isoformat()
     ).exists()
     assert_nothing_but([feedback, complaint])
 

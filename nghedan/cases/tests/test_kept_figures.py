@@ -11,7 +11,6 @@ from django.utils import timezone
 from nghedan.cases import actions, counts, stats
 from nghedan.cases.access import cases_for_user
 from nghedan.cases.duplicates import do_merge
-from nghedan.cases.imports import set_received_on
 from nghedan.cases.models import Case, CaseCount, CaseDeadline, Category, Kind, RefusalReason
 from nghedan.cases.tests.factories import DENOUNCER, set_due, submit
 from nghedan.people.access import working_organizations
@@ -94,9 +93,8 @@ def test_refusal_forwarding_and_merging_keep_open_due(officer):
 
 
 def test_a_receipt_date_from_an_import_moves_open_due_and_the_counted_day(officer):
-    case = submit()
     day = timezone.localdate() - timedelta(days=40)
-    set_received_on(officer, case, day)
+    case = submit(received_on=day)
     assert_due_kept(case)
     assert case.open_due < timezone.localdate()
     assert CaseCount.objects.filter(
@@ -163,9 +161,11 @@ def a_busy_month(officer) -> None:
     leader = User.objects.get(username="lanhdao.saigon")
     cases = [submit(title=f"Việc {n}", channel=channel)
              for n, channel in enumerate(["web", "hotline", "web", "letter", "web", "api",
-                                          "hotline", "web", "reception"])]  # fmt: skip
+                                          "hotline", "reception"])]  # fmt: skip
+    # Received 60 days ago, entered today: counted on the day it came.
+    old = submit(title="Việc cũ", received_on=today - timedelta(days=60))
     submit(title="Ở phường khác", commune="26743")
-    late, on_time, refused, forwarded, withdrawn, reopened, overdue, old, merged = cases
+    late, on_time, refused, forwarded, withdrawn, reopened, overdue, merged = cases
     complaint = submit(kind=Kind.COMPLAINT, category="land_housing", title="Khiếu nại đất")
     for case in (late, on_time, reopened, overdue, complaint):
         classified(officer, case)
@@ -188,7 +188,6 @@ def a_busy_month(officer) -> None:
     actions.do_resolve(officer, reopened, answer="Đã xử lý.")
     actions.do_reopen(None, reopened, "Chưa sửa xong")  # no longer late, running again
     set_due(overdue, today - timedelta(days=1))  # open and overdue
-    set_received_on(officer, old, today - timedelta(days=60))
     set_due(old, today - timedelta(days=50))  # overdue, received before a 30-day period
     actions.do_assign(leader, overdue, officer)
     do_merge(officer, merged, overdue)  # withdrawn into `overdue`
@@ -266,10 +265,9 @@ def test_a_period_counts_its_first_day_and_not_the_day_before(officer, days):
     """Day rows up to the end of the first day's month, month rows after: the edges hold."""
     today = timezone.localdate()
     first_day = counts.period_start(today, days)
-    inside, outside, month_start = submit(), submit(), submit()
-    set_received_on(officer, inside, first_day)
-    set_received_on(officer, outside, first_day - timedelta(days=1))
-    set_received_on(officer, month_start, counts.month_of(first_day))
+    submit(received_on=first_day)
+    submit(received_on=first_day - timedelta(days=1))
+    submit(received_on=counts.month_of(first_day))
     leader = User.objects.get(username="lanhdao.saigon")
     figures = stats.dashboard(working_organizations(leader), today, days)
     expected = 1 + int(counts.month_of(first_day) >= first_day)
