@@ -30,7 +30,11 @@ def body_digest(body: str) -> str:
 
 def folded(text: str) -> str:
     """Lower case without diacritics ("Đường Nguyễn Huệ" → "duong nguyen hue"), so a search
-    typed with or without accents finds the same texts on every database."""
+    typed with or without accents finds the same texts on every database.
+
+    Not `vitext.normalize.fold_lower`: that one folds only Latin letters, one for one, while
+    this one folds every script's case and marks ("Ά" → "α", a stray mark dropped), and the
+    stored search keys (`Text.search_text`, `TextEntity.key`) were made with it."""
     text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
     stripped = "".join(char for char in text if not unicodedata.combining(char))
     return WHITESPACE.sub(" ", stripped).strip()

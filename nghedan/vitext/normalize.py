@@ -157,12 +157,38 @@ _ABBREVIATION_PATTERN = re.compile(
 
 def expand_abbreviations(text: str) -> str:
     """Spell out the abbreviations of place and organization names ("UBND Q.1" ->
-    "Ủy ban nhân dân quận 1"). Ambiguous ones (TT, TX, P., H.) only before a name."""
+    "Ủy ban nhân dân quận 1"). Ambiguous ones (TT, TX, P., H.) only before a name; "Q5"
+    right after a car maker ("Audi Q5") is a car and stays."""
 
     def replace(match: re.Match[str]) -> str:
+        written = match.group()
+        if written == "Q" and follows_car_brand(text, match.start()):
+            return written
         return ABBREVIATIONS[int(match.lastgroup[1:]) if match.lastgroup else 0][1]
 
     return _ABBREVIATION_PATTERN.sub(replace, text)
+
+
+# Car makers whose models are written as a letter and a number ("Audi Q5", "BMW X5"): right
+# after one of them such a code is a car, not an abbreviated district or ward. Folded.
+CAR_BRANDS = frozenset(
+    {
+        *("audi", "bmw", "mercedes", "benz", "porsche", "volkswagen", "volvo", "skoda"),
+        *("toyota", "lexus", "honda", "mazda", "nissan", "infiniti", "mitsubishi", "suzuki"),
+        *("subaru", "hyundai", "ford", "chevrolet", "peugeot", "vinfast", "tesla", "haval"),
+        *("baic", "byd", "chery", "geely"),
+    }
+)  # not "Kia": "bên kia Q8" is "over in district 8"
+# The word that ends just before a position, spaces or a dash between: "Audi Q5", "Audi-Q5".
+_WORD_BEFORE = re.compile(r"(?<!\w)([^\W\d_]+)[ \-]{0,3}$")
+
+
+def follows_car_brand(text: str, start: int) -> bool:
+    """Whether the word just before `start` is a car maker's name (any case, any marks)."""
+    if start == 0:
+        return False
+    before = _WORD_BEFORE.search(text, max(0, start - 16), start)
+    return before is not None and fold_lower(before.group(1)) in CAR_BRANDS
 
 
 # --- comments: teencode and emoji --------------------------------------------------------------

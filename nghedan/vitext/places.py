@@ -5,13 +5,17 @@
 
 Prose names many things with capitals, so a place is only taken with a trigger: a unit word
 (phường, xã, thị trấn, đặc khu, quận, huyện, thị xã, thành phố, tỉnh) or its abbreviation
-(P., F, Q., H., TX., TT., TP.) in front of a name the gazetteer knows, or a province name
-that means nothing else ("Đồng Nai", "TPHCM"). In text with diacritics the unit word must
-carry its own ("phương án" is a plan, not a ward) and the name must be capitalized, unless
-both are typed plain ("ở phuong ben nghe quan 1"): a plain "xa", "quan" or "tinh" there is
-an everyday word unless it is placed ("ở", "tại") or followed by a larger unit. Text typed
-without any diacritics is read more loosely but still needs a known unit name. A ward may
-go without its unit word right before its own old district and a comma ("Bến Nghé, Q.1").
+(P., F, Q., H., TX., TT., TP.; in lower case "q.1", "q1", "p.5", "p.Bến Nghé" only before
+a number or, for "p.", a capitalized name) in front of a name the gazetteer knows, or a
+province name that means nothing else ("Đồng Nai", "TPHCM"). A letter and a number right
+after a car maker ("Audi Q5", "BMW X5") is a car, and "Q1/2025" a quarter of the year.
+
+In text with diacritics the unit word must carry its own ("phương án" is a plan, not a ward)
+and the name must be capitalized, unless both are typed plain ("ở phuong ben nghe quan 1"):
+a plain "xa", "quan" or "tinh" there is an everyday word unless it is placed ("ở", "tại") or
+followed by a larger unit. Text typed without any diacritics is read more loosely but still
+needs a known unit name. A ward may go without its unit word right before its own old
+district and a comma ("Bến Nghé, Q.1").
 
 Names written one after the other ("phường 1, quận 3, TPHCM") are read together: the larger
 units narrow the smaller. An old name leads to the 2025 commune that took it over; when it
@@ -36,7 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from nghedan.vitext.normalize import fold_lower as fold
-from nghedan.vitext.normalize import has_diacritics
+from nghedan.vitext.normalize import follows_car_brand, has_diacritics
 from nghedan.vitext.result import Candidate, PlaceMention, Span
 
 MAX_CANDIDATES = 30
@@ -313,6 +317,9 @@ ABBREVIATION_WORDS = {
     "TP": "thanh pho",
     "Tp": "thanh pho",
 }
+# In lower case only before a number ("q.1", "q1", "p.5", "p5") or, for "p.", a capitalized
+# name ("p.Bến Nghé"): a lone "p" or "q" is too common to mean more.
+LOWER_CASE_ABBREVIATION_WORDS = {"p": "phuong", "q": "quan"}
 # The unit words as they must be written in text with diacritics.
 ACCENTED_UNIT_WORDS = frozenset(
     {"phường", "xã", "thị trấn", "đặc khu", "quận", "huyện", "thị xã", "thành phố", "tỉnh"}
@@ -325,8 +332,11 @@ _TRIGGER = re.compile(
     r"((?i:thành phố|thanh pho|thị trấn|thi tran|thị xã|thi xa|đặc khu|dac khu|phường|phuong"
     r"|xã|xa|quận|quan|huyện|huyen|tỉnh|tinh))\s+"
     r"|(TP|Tp|TX|TT|P|Q|H|X|F)(?:\.\s?|\s(?=\d)|(?=\d))"
-    r"|(TP|Tp)\s(?=[^\W\d_]))"
+    r"|(TP|Tp)\s(?=[^\W\d_])"
+    r"|([pq])(?=[.\d])(?:\.\s?)?)"
 )
+# "Q1/2025", "q2 năm nay", "Q3 2024": a quarter of the year, not a district.
+_QUARTER = re.compile(r"[1-4](?:[/-](?:19|20)?\d\d(?!\d)|\s(?:năm|nam)\b|\s(?:19|20)\d\d(?!\d))")
 _NAME_WINDOW = re.compile(
     rf"[^\W_]+(?:['’][^\W_]+)*(?: [^\W_]+(?:['’][^\W_]+)*){{0,{MAX_NAME_TOKENS - 1}}}"
 )
@@ -451,11 +461,41 @@ def _unit_word(match: re.Match[str], text: str, accented: bool) -> str | None:
         if written.isascii() or written.lower() in ACCENTED_UNIT_WORDS:
             return fold(written)
         return None
-    return ABBREVIATION_WORDS.get(match.group(2) or match.group(3))
+    lower = match.group(4)
+    if lower and not _lower_case_abbreviation(lower, match, text):
+        return None
+    unit_word = ABBREVIATION_WORDS.get(match.group(2) or match.group(3) or "") or (
+        LOWER_CASE_ABBREVIATION_WORDS.get(lower)
+    )
+    if unit_word and _is_a_code_not_a_place(unit_word, match, text):
+        return None
+    return unit_word
+
+
+def _lower_case_abbreviation(letter: str, trigger: re.Match[str], text: str) -> bool:
+    """Lower case stands for a unit only before a number ("q.1", "q1", "p.5") or, after
+    "p.", a capitalized name ("p.Bến Nghé"); not in "p.s." or "q.chiều"."""
+    following = text[trigger.end() : trigger.end() + 1]
+    if following.isdigit():
+        return True
+    return letter == "p" and "." in trigger.group() and following.isupper()
+
+
+def _is_a_code_not_a_place(unit_word: str, trigger: re.Match[str], text: str) -> bool:
+    """A letter and a number that name something else: a car model right after its maker
+    ("Audi Q5", "BMW X5"), or a quarter of the year ("Q1/2025", "q2 năm nay")."""
+    end = trigger.end()
+    if not text[end : end + 1].isdigit():
+        return False
+    if follows_car_brand(text, trigger.start()):
+        return True
+    return unit_word == "quan" and "." not in trigger.group() and bool(_QUARTER.match(text, end))
 
 
 def _weak(trigger: re.Match[str], text: str) -> bool:
     """Whether a name is kept only inside an address: "F2", "P1" (also a race, a form)."""
+    if trigger.group(4) == "p":  # "p5", "p.5": lower case is weaker still
+        return text[trigger.end() : trigger.end() + 1].isdigit()
     return trigger.group(2) in ("P", "F") and text[trigger.end(2) : trigger.end(2) + 1].isdigit()
 
 

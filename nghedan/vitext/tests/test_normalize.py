@@ -6,6 +6,7 @@ from nghedan.vitext.normalize import (
     expand_abbreviations,
     expand_teencode,
     fold,
+    follows_car_brand,
     has_diacritics,
     language_of,
     normalize,
@@ -104,3 +105,23 @@ def test_language_check():
 
 def test_syllables_are_lower_case_without_punctuation():
     assert syllables("Quận 1, TP.HCM: ngập!") == ["quận", "1", "tp", "hcm", "ngập"]
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "brand"),
+    [
+        ("Audi Q5", "Q5", True),
+        ("xe AUDI Q5", "Q5", True),
+        ("BMW-X5", "X5", True),
+        ("Mazda CX5", "X5", False),  # "X5" is inside the model "CX5", not after the maker
+        ("nhà ở Q5", "Q5", False),
+        ("bên kia Q8", "Q8", False),
+        ("Q5", "Q5", False),
+    ],
+)
+def test_follows_car_brand(text, code, brand):
+    assert follows_car_brand(text, text.index(code)) is brand
+
+
+def test_a_car_model_is_not_expanded_as_a_district():
+    assert expand_abbreviations("Audi Q5 đậu ở Q5") == "Audi Q5 đậu ở quận 5"

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from nghedan.cases.demo import load_demo_cases
+from nghedan.insight.demo import load_demo_texts
 from nghedan.people.demo import DEMO_PASSWORD, load_demo, login_table
 from nghedan.places.models import Commune
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
             )
         load_demo()
         load_demo_cases()
+        load_demo_texts()
         if options["print_logins"]:
             self.stdout.write(f"Tài khoản mẫu (mật khẩu chung / shared password: {DEMO_PASSWORD})")
             for username, full_name, role in login_table():
