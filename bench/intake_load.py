@@ -366,6 +366,16 @@ def server_env(var_dir: Path, database_url: str | None) -> dict[str, str]:
     return env
 
 
+def web_shape(options) -> list[str]:
+    """serve's web processes and threads when given, else its defaults (the settings')."""
+    shape = []
+    if options.web_workers:
+        shape += ["--workers", str(options.web_workers)]
+    if options.web_threads:
+        shape += ["--threads", str(options.web_threads)]
+    return shape
+
+
 def manage(tree: Path, env: dict[str, str], *args: str) -> None:
     subprocess.run([python(), "manage.py", *args], cwd=tree, env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
@@ -438,7 +448,8 @@ def run_backend(backend: str, options, pool) -> Run:
     port = pg.free_port()
     log = (var_dir / "serve.log").open("w")
     server = subprocess.Popen(
-        [python(), "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log"],
+        [python(), "manage.py", "serve", "--bind", f"127.0.0.1:{port}", "--no-access-log",
+         *web_shape(options)],
         cwd=tree, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )  # fmt: skip
     phases: dict[str, dict] = {}
@@ -587,6 +598,8 @@ def main() -> None:
     parser.add_argument("--tree", default=str(report.ROOT), help="the tree to serve (scratch)")
     parser.add_argument("--label", default="", help="what the tree is, for the report")
     parser.add_argument("--section", default="intake_load", help="docs/benchmarks.md section")
+    parser.add_argument("--web-workers", type=int, default=0, help="serve --workers (0: default)")
+    parser.add_argument("--web-threads", type=int, default=0, help="serve --threads (0: default)")
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
 

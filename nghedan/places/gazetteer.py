@@ -15,6 +15,7 @@ The index is built from the database once per process; `reset_index` drops it.
 import bisect
 import difflib
 import functools
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
@@ -121,8 +122,18 @@ class Reading:
 # --- the index --------------------------------------------------------------------------
 
 
-@functools.cache
+_index_lock = threading.Lock()
+
+
 def load_index() -> Index:
+    """The index, built once per process: threads that ask while it is being built wait for it
+    instead of each building their own."""
+    with _index_lock:
+        return _build_index()
+
+
+@functools.cache
+def _build_index() -> Index:
     provinces = {province.pk: province for province in Province.objects.all()}
     communes = {commune.pk: commune for commune in Commune.objects.all()}
     for commune in communes.values():
@@ -180,7 +191,7 @@ def load_index() -> Index:
 
 def reset_index() -> None:
     """Forget the index, so the next lookup reads the database again."""
-    load_index.cache_clear()
+    _build_index.cache_clear()
 
 
 def province_keys(name: str, keys: Iterable[str]) -> list[str]:

@@ -168,6 +168,9 @@ class Command(BaseCommand):
             "-",
             # This command is the one that controls gunicorn; several may run on one machine.
             "--no-control-socket",
+            # Each web process builds what its requests share before it takes the first one.
+            "--config",
+            "python:nghedan.shell.web_process",
         ]
         if not options["no_access_log"]:
             argv += ["--access-logfile", "-"]
