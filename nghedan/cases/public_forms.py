@@ -12,6 +12,7 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from nghedan.cases import rule_cache
 from nghedan.cases.actions import CODE_ALPHABET
 from nghedan.cases.attachments import LIMITS, AttachmentsField
 from nghedan.cases.models import Case, Category, Kind, phone_digits
@@ -80,6 +81,22 @@ def contact_key(contact: str) -> str:
     return hashlib.sha256(contact.encode()).hexdigest()[:32]
 
 
+class ActiveCategoryField(forms.ModelChoiceField):
+    """Chosen among the categories in use, read from the process's rule cache: a submission
+    does not query the category again."""
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        found = rule_cache.active_category(str(value))
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice",
+                params={"value": value},
+            )  # fmt: skip
+        return found
+
+
 class SubmitForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Bạn muốn gửi"),
@@ -91,7 +108,7 @@ class SubmitForm(forms.Form):
                                 "tố cáo."),
         },
     )  # fmt: skip
-    category = forms.ModelChoiceField(
+    category = ActiveCategoryField(
         label=_("Lĩnh vực"),
         queryset=Category.objects.filter(is_active=True),
         to_field_name="code",

@@ -1,5 +1,6 @@
-"""The rules a new case needs, kept in each process: routing (with the organizations it
-names), deadline rules, the calendar's changes, and the thresholds of the hard-case flags.
+"""The rules a new case needs, kept in each process: the categories in use, routing (with the
+organizations it names), deadline rules, the calendar's changes, and the thresholds of the
+hard-case flags.
 They change a few times a year, through the admin or the organization pages; every such save
 or delete, and every migration, raises the shared version "cases.rules" and each process
 reloads within seconds (see nghedan.lib.process_cache for how)."""
@@ -12,13 +13,13 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.db.models.signals import post_delete, post_migrate, post_save
 
-from nghedan.cases.models import CalendarChange, DeadlineRule, FlagRule, RoutingRule
+from nghedan.cases.models import CalendarChange, Category, DeadlineRule, FlagRule, RoutingRule
 from nghedan.lib.process_cache import ProcessCache, changed
 from nghedan.lib.workdays import WorkCalendar
 from nghedan.people.models import Organization
 
 VERSION = "cases.rules"
-WATCHED = (RoutingRule, DeadlineRule, CalendarChange, FlagRule, Organization)
+WATCHED = (Category, RoutingRule, DeadlineRule, CalendarChange, FlagRule, Organization)
 
 Pair = tuple[int | None, int | None]  # (category id, commune id); None matches any
 
@@ -71,10 +72,21 @@ def load_flag_thresholds() -> dict[str, int]:
     return dict(FlagRule.objects.values_list("rule", "threshold"))
 
 
+def load_active_categories() -> dict[str, Category]:
+    return {category.code: category for category in Category.objects.filter(is_active=True)}
+
+
+_active_categories = ProcessCache(VERSION, load_active_categories)
 _routing = ProcessCache(VERSION, load_routing)
 _deadline_rules = ProcessCache(VERSION, load_deadline_rules)
 _calendar = ProcessCache(VERSION, load_calendar)
 _flag_thresholds = ProcessCache(VERSION, load_flag_thresholds)
+
+
+def active_category(code: str) -> Category | None:
+    """The category in use with this code; None for an unknown or retired one."""
+    found = _active_categories.get().get(code)
+    return copy.copy(found) if found is not None else None
 
 
 def route(category_id: int | None, commune_id: int | None) -> Organization | None:

@@ -125,6 +125,20 @@ def test_the_form_explains_each_kind_and_lists_the_active_categories(client, dem
     assert 'value="education"' not in page
 
 
+def test_a_category_retired_since_the_form_was_loaded_is_refused_and_nothing_made(client, demo):
+    send(client, category="education")  # the process now keeps the categories in use
+    Case.objects.all().delete()
+    education = Category.objects.get(code="education")
+    education.is_active = False
+    education.save()
+    response = send(client, category="education")
+    assert response.status_code == 400
+    assert "Lĩnh vực này không còn dùng. Hãy chọn lại trong danh sách." in text(response)
+    assert not Case.objects.exists()
+    assert send(client, category="").status_code == 400
+    assert "Hãy chọn lĩnh vực gần nhất" in text(send(client, category=""))
+
+
 def test_anonymous_feedback_is_received_routed_and_its_code_shown_large(client, demo):
     response = send(client, is_anonymous="on", submitter_name="Ai Đó",
                     submitter_phone="0909 000 111")  # fmt: skip

@@ -159,11 +159,12 @@ class Command(BaseCommand):
             str(STOP_GRACE_SECONDS - 5),
             "--keep-alive",
             "5",
-            # A worker is replaced now and then, so a slow leak cannot grow without end.
+            # A worker is replaced now and then, so a slow leak cannot grow without end; not
+            # too often, as a new one spends about 3 s of CPU loading and warming up.
             "--max-requests",
-            "5000",
+            "20000",
             "--max-requests-jitter",
-            "500",
+            "2000",
             "--error-logfile",
             "-",
             # This command is the one that controls gunicorn; several may run on one machine.
