@@ -145,7 +145,6 @@ def do_submit_case(
         planned = deadlines.plan_stage(case, Stage.RECEIVE, timezone.localdate(received_at))
         case.open_due = planned.due_on if planned else None  # its only running deadline
     case.save(force_insert=True)
-    counts.record_change(None, counts.standing_of_new(case))
     if secret and not anonymous_denunciation:
         SecretIdentity.objects.create(
             case=case,
@@ -161,6 +160,9 @@ def do_submit_case(
     _event(case, named, "received", public=True)
     if planned is not None:
         deadlines.open_planned(case, planned)
+    # The shared rows last, counts then the audit chain's head (the order every action keeps):
+    # they stay locked until the commit, so every other intake waits only for the commit.
+    counts.record_change(None, counts.standing_of_new(case))
     day = timezone.localdate(received_at)
     came = {"received_on": day.isoformat()} if day != today() else {}
     record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk,
