@@ -231,7 +231,7 @@ def main() -> None:
     web = (
         f"{options.workers} web processes"
         if options.workers
-        else f"{default_workers()} web processes (the default)"
+        else f"{report.serve_workers()} web processes (the default)"
     )
     threads = options.threads or 4
     body = f"""
@@ -257,9 +257,6 @@ Measured {report.now()} on {report.machine()}.
         report.write_section("http_load", body)
 
 
-def default_workers() -> int:
-    """What settings.py chooses when NGHEDAN_WEB_WORKERS is not set (it is not, here)."""
-    return min(2 * report.cores() + 1, 8)
 
 
 if __name__ == "__main__":

@@ -615,7 +615,8 @@ def main() -> None:
         notes += more_notes
     raw = report.ROOT / "var" / "bench" / "intake" / "results.json"
     raw.write_text(json.dumps([run.__dict__ for run in runs], default=str))
-    workers = min(2 * report.cores() + 1, 8)
+    workers = options.web_workers or report.serve_workers()
+    threads = options.web_threads or 4
     tree = options.label or (
         "this tree" if Path(options.tree).resolve() == report.ROOT else options.tree
     )
@@ -630,8 +631,8 @@ def main() -> None:
 
 Measured {report.now()} on {report.machine()}; {tree}.
 
-- Server: `manage.py serve` on 127.0.0.1 with its defaults ({workers} web processes × 4
-  threads, gunicorn gthread, and 1 background worker), DEBUG off, a fresh database with
+- Server: `manage.py serve` on 127.0.0.1 ({workers} web processes × {threads} threads,
+  gunicorn gthread, and 1 background worker), DEBUG off, a fresh database with
   load_places and load_demo, `NGHEDAN_TRUSTED_PROXIES=1`.
 - Client: a separate process on the same machine (it shares the 2 CPUs with the server and
   the database), {options.connections} keep-alive connections (threads, http.client).

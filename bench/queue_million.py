@@ -126,7 +126,8 @@ CREATE TEMP TABLE bench_first ON COMMIT DROP AS SELECT coalesce(max(id), 0) AS i
 
 INSERT INTO cases_case (
     code, kind, instance, channel, title, description, address, status, condition, people_count,
-    submitter_name, submitter_phone, submitter_email, submitter_address, is_anonymous, answer,
+    submitter_name, submitter_phone, sender_phone_tail, submitter_email, submitter_address,
+    is_anonymous, answer,
     published_answer, reopen_count, received_at, resolved_at, closed_at, created_at, updated_at,
     assignee_id, commune_id, organization_id, category_id)
 SELECT
@@ -140,6 +141,8 @@ SELECT
     g.status, 'normal', 1 + (n % 7 = 0)::int * (n % 40),
     CASE WHEN g.kind = 'denunciation' THEN '' ELSE 'Người dân ' || n END,
     CASE WHEN g.kind = 'denunciation' THEN '' ELSE '09' || lpad((n % 100000000)::text, 8, '0') END,
+    -- the indexed tail the application keeps beside the phone (Case.save, phone_tail)
+    CASE WHEN g.kind = 'denunciation' THEN '' ELSE '9' || lpad((n % 100000000)::text, 8, '0') END,
     '', '', false,
     CASE WHEN g.status IN ('resolved', 'closed') THEN 'Đã xử lý.' ELSE '' END, '', 0,
     g.received_at,
@@ -644,7 +647,7 @@ def main() -> None:
         "this tree" if Path(options.tree).resolve() == report.ROOT else options.tree
     )
     distribution = "\n".join(f"  - {name}: {value}" for name, value in outcome["distribution"])
-    workers = min(2 * report.cores() + 1, 8)
+    workers = report.serve_workers()
     body = f"""
 ## Officer queue and dashboard over {options.cases:,} cases (`bench/{Path(__file__).name}`)
 

@@ -39,6 +39,11 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def serve_workers() -> int:
+    """The web processes `manage.py serve` runs by default (NGHEDAN_WEB_WORKERS's default)."""
+    return min(max(cores(), 2), 8)
+
+
 def machine() -> str:
     return (
         f"{cores()} CPU ({cpu_model()}), Python {platform.python_version()}, "

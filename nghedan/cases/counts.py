@@ -360,12 +360,18 @@ def _earliest_running_due() -> Any:
     return earliest_running_due(OuterRef("pk"))
 
 
+REPAIR_SLICE = 10_000
+
+
 def wrong_open_due(repair: bool = False) -> int:
     """How many cases have an `open_due` that is not their earliest running due date; with
-    `repair`, set it right (each in its own short update)."""
+    `repair`, set it right, in updates of REPAIR_SLICE cases."""
     wrong = list(_wrong_open_due().values_list("pk", flat=True))
-    if repair and wrong:
-        Case.objects.filter(pk__in=wrong).update(open_due=_earliest_running_due())
+    if repair:
+        # In slices: PostgreSQL takes at most 65,535 parameters in one statement.
+        for start in range(0, len(wrong), REPAIR_SLICE):
+            chunk = wrong[start : start + REPAIR_SLICE]
+            Case.objects.filter(pk__in=chunk).update(open_due=_earliest_running_due())
     return len(wrong)
 
 

@@ -238,6 +238,9 @@ def _engine_version(analyzer) -> str:
     return str(version)[:40]
 
 
+BULK_BATCH = 1000
+
+
 @transaction.atomic
 def _write_annotations(texts: list[Text], readings: list[Reading], version: str) -> None:
     ids = [text.pk for text in texts]
@@ -259,9 +262,10 @@ def _write_annotations(texts: list[Text], readings: list[Reading], version: str)
         if reading.analysis is not None:
             places += _places(text, reading.analysis, communes)
             entities += _entities(text, reading.analysis)
-    Annotation.objects.bulk_create(annotations)
-    TextPlace.objects.bulk_create(places)
-    TextEntity.objects.bulk_create(entities)
+    # Batches keep each INSERT under PostgreSQL's 65,535 parameters, whatever the texts hold.
+    Annotation.objects.bulk_create(annotations, batch_size=BULK_BATCH)
+    TextPlace.objects.bulk_create(places, batch_size=BULK_BATCH)
+    TextEntity.objects.bulk_create(entities, batch_size=BULK_BATCH)
     for language in {a.language for a in annotations if a.language}:
         Text.objects.filter(
             pk__in=[a.text_id for a in annotations if a.language == language]
