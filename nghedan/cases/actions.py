@@ -5,7 +5,7 @@ of two officers acting at once, one wins and the other is told.
 """
 
 import secrets
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -94,7 +94,7 @@ def receipt_time(received_on: date | None) -> datetime:
     """Now, or the first moment of an earlier day on which the petition came."""
     if received_on is None or received_on >= today():
         return timezone.now()
-    return timezone.make_aware(datetime.combine(received_on, time.min))
+    return counts.start_of_day(received_on)
 
 
 @transaction.atomic
