@@ -18,11 +18,13 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One change, or one read of secret data. Each entry seals the one before it.
 
-    `digest` is an HMAC over this entry's fields and the previous entry's digest, so an
-    edited, inserted or deleted entry breaks the chain from that point on.
+    `digest` is an HMAC over this entry's fields and the previous entry's digest in its
+    lane, so an edited, inserted or deleted entry breaks the chain from that point on.
+    `seq` orders all entries; each lane is a chain of its own (see `audit.chain`).
     """
 
     seq = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
+    lane = models.PositiveSmallIntegerField(_("nhánh"), default=1, db_default=1)
     at = models.DateTimeField(_("thời điểm"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,7 +65,8 @@ class AuditEntry(models.Model):
 
 
 class AuditHead(models.Model):
-    """A single row holding the chain's tip; updating it first serializes writers."""
+    """The tip of one lane (its id): the number and digest of the lane's last entry. Updating
+    it first serializes the lane's writers."""
 
     seq = models.PositiveBigIntegerField(default=0)
     digest = models.CharField(max_length=64, default="0" * 64)

@@ -12,6 +12,10 @@ organization and counter.
 Whether an open case is overdue changes with the passing of days, not with any action: that
 part of the figures is read live from `Case.open_due` (see `stats`).
 
+A counter may be split over a few shard rows (`CaseCount.shard`): each connection writes to
+its own, so that concurrent intakes to one organization do not queue for one row until each
+commits. Readers add the shards up; the nightly sweeper folds them back into shard 0.
+
 `rebuild` recounts an organization's rows from its cases; `check` compares and, asked to,
 repairs (manage.py rebuild_case_counts; the nightly sweeper "cases.counts").
 """
@@ -134,32 +138,101 @@ def month_of(day: date) -> date:
     return day.replace(day=1)
 
 
+# A counter's rows: (organization id, span, day, dimension, value) → amount
+Row = tuple[int, str, date, str, str]
+SHARDS = 8
+UPSERT_SLICE = 4_000  # rows per SQLite statement: 7 parameters each, under its 32,766
+
+
+def writing_shard() -> int:
+    """The shard this connection writes to. On PostgreSQL each connection has its own server
+    process, so concurrent intakes to one organization rarely share a row; SQLite lets one
+    writer in at a time, so there one shard is all it needs."""
+    if connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid % SHARDS
+
+
 def add(delta: Counter[Key]) -> None:
-    """One upsert for the day and month rows of every counter that moved. Rows are written in
-    key order, so that two transactions touching the same rows cannot deadlock on them."""
-    rows: Counter[tuple[int, str, date, str, str]] = Counter()
+    """One upsert for the day and month rows of every counter that moved."""
+    rows: Counter[Row] = Counter()
     for (organization_id, day, dimension, value), amount in delta.items():
         if amount:
             rows[(organization_id, Span.DAY, day, dimension, value)] += amount
             rows[(organization_id, Span.MONTH, month_of(day), dimension, value)] += amount
+    _upsert(rows, writing_shard())
+
+
+def _upsert(rows: Counter[Row], shard: int) -> None:
+    """Add the amounts to their rows of `shard`. Rows are written in key order, so that two
+    transactions touching the same rows cannot deadlock on them."""
     moved = sorted((key, amount) for key, amount in rows.items() if amount)
+    if connection.vendor == "postgresql":
+        _upsert_arrays(moved, shard)
+    else:
+        for start in range(0, len(moved), UPSERT_SLICE):
+            _upsert_values(moved[start : start + UPSERT_SLICE], shard)
+
+
+# ON CONFLICT … DO UPDATE: PostgreSQL, and SQLite from 3.24. Only the table's quoted name and
+# placeholders are formatted in; every value is a parameter.
+UPSERT = (
+    "INSERT INTO {table} (organization_id, span, day, dimension, value, shard, count) {rows} "
+    "ON CONFLICT (organization_id, span, day, dimension, value, shard) "
+    "DO UPDATE SET count = {table}.count + excluded.count"
+)
+
+
+def _upsert_arrays(moved: list[tuple[Row, int]], shard: int) -> None:
+    """PostgreSQL: one array per column, so the statement's text and its seven parameters are
+    the same however many rows moved, and the driver prepares it once per connection."""
     if not moved:
         return
     table = connection.ops.quote_name(CaseCount._meta.db_table)
-    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(moved))
-    # ON CONFLICT … DO UPDATE: PostgreSQL, and SQLite from 3.24. Only the table's quoted
-    # name and placeholders are formatted in; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} (organization_id, span, day, dimension, value, count) "  # noqa: S608
-        f"VALUES {placeholders} "
-        "ON CONFLICT (organization_id, span, day, dimension, value) "
-        f"DO UPDATE SET count = {table}.count + excluded.count"
+    rows = (
+        "SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::date[], %s::varchar[], "
+        "%s::varchar[], %s::smallint[], %s::integer[])"
     )
+    keys = [key for key, _ in moved]
+    organizations, spans, days, dimensions, values = (list(c) for c in zip(*keys, strict=True))
+    params = [
+        organizations,
+        [str(span) for span in spans],  # the choice's value, not the enum
+        days,
+        dimensions,
+        values,
+        [shard] * len(moved),
+        [amount for _, amount in moved],
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(UPSERT.format(table=table, rows=rows), params)
+
+
+def _upsert_values(moved: list[tuple[Row, int]], shard: int) -> None:
+    table = connection.ops.quote_name(CaseCount._meta.db_table)
+    placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(moved))
     params: list[Any] = []
     for (organization_id, span, day, dimension, value), amount in moved:
-        params += [organization_id, str(span), day, dimension, value, amount]
+        params += [organization_id, str(span), day, dimension, value, shard, amount]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(UPSERT.format(table=table, rows=f"VALUES {placeholders}"), params)
+
+
+def fold_shards() -> int:
+    """Add every counter's other shards into its shard 0 row, so that reads sum fewer rows;
+    returns how many rows were folded. Intake waits meanwhile (see `_lock_counts`)."""
+    with transaction.atomic():
+        _lock_counts(Models())
+        split = CaseCount.objects.exclude(shard=0)
+        totals: Counter[Row] = Counter()
+        for organization_id, span, day, dimension, value, amount in split.values_list(
+            "organization_id", "span", "day", "dimension", "value", "count"
+        ).iterator(5000):
+            totals[(organization_id, span, day, dimension, value)] += amount
+        folded, _ = split.delete()
+        _upsert(totals, shard=0)
+    return folded
 
 
 # Reading
@@ -284,15 +357,14 @@ def expected_rows(organization_id: int, models: Models = Models()) -> Counter[tu
 
 
 def stored_rows(organization_id: int, models: Models = Models()) -> Counter[tuple]:
-    found = models.count.objects.filter(organization_id=organization_id).exclude(count=0)
-    return Counter(
-        {
-            (span, day, dimension, value): count
-            for span, day, dimension, value, count in found.values_list(
-                "span", "day", "dimension", "value", "count"
-            )
-        }
+    """An organization's counters as kept, its shards added up."""
+    found = models.count.objects.filter(organization_id=organization_id).values_list(
+        "span", "day", "dimension", "value", "count"
     )
+    rows: Counter[tuple] = Counter()
+    for span, day, dimension, value, count in found:
+        rows[(span, day, dimension, value)] += count
+    return Counter({key: count for key, count in rows.items() if count})
 
 
 def _lock_counts(models: Models) -> None:

@@ -541,6 +541,10 @@ class CaseCount(models.Model):
 
     `span` is "day" (`day` is the day) or "month" (`day` is the month's first day); every
     change is written to both, and a period reads whole months from the month rows.
+
+    A counter may be split over a few `shard` rows, which readers add up: concurrent
+    intakes to one organization then write different rows instead of queueing for one until
+    each commits. The nightly check folds them back into shard 0.
     """
 
     class Span(models.TextChoices):
@@ -554,18 +558,19 @@ class CaseCount(models.Model):
     day = models.DateField()
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=40, blank=True)
+    shard = models.PositiveSmallIntegerField(default=0)
     count = models.IntegerField(default=0)
 
     class Meta:
-        ordering = ["organization_id", "span", "day", "dimension", "value"]
+        ordering = ["organization_id", "span", "day", "dimension", "value", "shard"]
         indexes = [
             # A period's rows of every organization: the dashboard's one read.
             models.Index(fields=["span", "day", "organization"], name="casecount_period"),
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["organization", "span", "day", "dimension", "value"],
-                name="one_count_per_key",
+                fields=["organization", "span", "day", "dimension", "value", "shard"],
+                name="one_count_per_key_and_shard",
             )
         ]
         verbose_name = _("số liệu vụ việc theo ngày")

@@ -35,11 +35,13 @@ DAY = 24 * 60 * 60
 
 @task()
 def check_case_counts() -> int:
-    """Compare the kept figures with the cases and repair what differs; returns how many
-    organizations' counts (and cases' due dates) were wrong."""
+    """Compare the kept figures with the cases and repair what differs, then fold the
+    counters' shards; returns how many organizations' counts (and cases' due dates) were
+    wrong."""
     organizations = Case.objects.order_by().values_list("organization_id", flat=True).distinct()
     dates = counts.wrong_open_due(repair=True)
     differences = counts.check(list(organizations), repair=True)
+    counts.fold_shards()
     if dates or differences:
         logger.warning(
             "Kept case figures differed and were repaired: %s due dates, organizations %s",

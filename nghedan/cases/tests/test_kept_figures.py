@@ -288,3 +288,35 @@ def test_the_data_migration_fills_existing_cases(officer):
     fill(apps, None)
     assert_due_kept(*Case.objects.all())
     assert_counts_kept()
+
+
+# Shards
+
+
+def test_intake_writes_the_counters_of_its_connections_shard(officer):
+    submit()
+    assert set(CaseCount.objects.values_list("shard", flat=True)) == {counts.writing_shard()}
+
+
+def test_counters_split_over_shards_add_up_and_fold_back_at_night(officer, monkeypatch):
+    from nghedan.cases import tasks
+
+    a_busy_month(officer)
+    user, today = User.objects.get(username="giamsat.dandan"), timezone.localdate()
+    kept = kept_figures(user, today, 90)
+    # One of each counter's amount moved to another shard, as a concurrent intake writes it.
+    split = list(CaseCount.objects.filter(count__gt=1))
+    assert split
+    for row in split:
+        CaseCount.objects.filter(pk=row.pk).update(count=row.count - 1)
+        CaseCount.objects.create(
+            organization_id=row.organization_id, span=row.span, day=row.day,
+            dimension=row.dimension, value=row.value, shard=5, count=1,
+        )  # fmt: skip
+    assert kept_figures(user, today, 90) == kept
+    assert_counts_kept()
+    monkeypatch.setattr(tasks, "NIGHTLY_CHECK_HOUR", 0)
+    assert tasks.enqueue_nightly_count_check() == 1
+    assert not CaseCount.objects.exclude(shard=0).exists()
+    assert kept_figures(user, today, 90) == kept
+    assert_counts_kept()
