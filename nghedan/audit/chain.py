@@ -147,13 +147,11 @@ def _write(entry: AuditEntry) -> None:
         field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields
     ]
     head: list[Any] = [entry.digest, entry.lane]
+    moves_head = connection.vendor == "postgresql"  # the head moves inside the INSERT
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(sql, head + values)
-            entry.pk = cursor.fetchone()[0]
-        else:
-            cursor.execute(sql, values)
-            entry.pk = cursor.fetchone()[0]
+        cursor.execute(sql, head + values if moves_head else values)
+        entry.pk = cursor.fetchone()[0]
+        if not moves_head:
             cursor.execute(MOVE_HEAD, head)
     entry._state.adding, entry._state.db = False, connection.alias
 

@@ -175,13 +175,17 @@ def _upsert(rows: Counter[Row], shard: int) -> None:
             _upsert_values(moved[start : start + UPSERT_SLICE], shard)
 
 
-# ON CONFLICT … DO UPDATE: PostgreSQL, and SQLite from 3.24. Only the table's quoted name and
-# placeholders are formatted in; every value is a parameter.
-UPSERT = (
-    "INSERT INTO {table} (organization_id, span, day, dimension, value, shard, count) {rows} "
-    "ON CONFLICT (organization_id, span, day, dimension, value, shard) "
-    "DO UPDATE SET count = {table}.count + excluded.count"
-)
+def _upsert_sql(rows: str) -> str:
+    """The upsert of `rows` (a VALUES list or a SELECT) into the counters. ON CONFLICT … DO
+    UPDATE: PostgreSQL, and SQLite from 3.24. Only the table's quoted name and placeholders
+    are formatted in; every value is a parameter."""
+    table = connection.ops.quote_name(CaseCount._meta.db_table)
+    return (
+        f"INSERT INTO {table} "  # noqa: S608
+        f"(organization_id, span, day, dimension, value, shard, count) {rows} "
+        "ON CONFLICT (organization_id, span, day, dimension, value, shard) "
+        f"DO UPDATE SET count = {table}.count + excluded.count"
+    )
 
 
 def _upsert_arrays(moved: list[tuple[Row, int]], shard: int) -> None:
@@ -189,7 +193,6 @@ def _upsert_arrays(moved: list[tuple[Row, int]], shard: int) -> None:
     the same however many rows moved, and the driver prepares it once per connection."""
     if not moved:
         return
-    table = connection.ops.quote_name(CaseCount._meta.db_table)
     rows = (
         "SELECT * FROM unnest(%s::bigint[], %s::varchar[], %s::date[], %s::varchar[], "
         "%s::varchar[], %s::smallint[], %s::integer[])"
@@ -206,17 +209,16 @@ def _upsert_arrays(moved: list[tuple[Row, int]], shard: int) -> None:
         [amount for _, amount in moved],
     ]
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT.format(table=table, rows=rows), params)
+        cursor.execute(_upsert_sql(rows), params)
 
 
 def _upsert_values(moved: list[tuple[Row, int]], shard: int) -> None:
-    table = connection.ops.quote_name(CaseCount._meta.db_table)
     placeholders = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(moved))
     params: list[Any] = []
     for (organization_id, span, day, dimension, value), amount in moved:
         params += [organization_id, str(span), day, dimension, value, shard, amount]
     with connection.cursor() as cursor:
-        cursor.execute(UPSERT.format(table=table, rows=f"VALUES {placeholders}"), params)
+        cursor.execute(_upsert_sql(f"VALUES {placeholders}"), params)
 
 
 def fold_shards() -> int:
