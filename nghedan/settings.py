@@ -199,7 +199,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 _email_backend = env.choice(
     "NGHEDAN_EMAIL_BACKEND", "console", ("console", "smtp", "locmem", "file")
 )
-EMAIL_BACKEND = f"django.core.mail.backends.{_email_backend}.EmailBackend"
+# The console and file backends write what they send: theirs keep a sealed contact out.
+EMAIL_BACKEND = {
+    "console": "nghedan.lib.sealed_mail.ConsoleBackend",
+    "file": "nghedan.lib.sealed_mail.FileBackend",
+}.get(_email_backend, f"django.core.mail.backends.{_email_backend}.EmailBackend")
 EMAIL_HOST = env.string("NGHEDAN_EMAIL_HOST", "localhost")
 EMAIL_PORT = env.integer("NGHEDAN_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env.string("NGHEDAN_EMAIL_USER", "")

@@ -4,20 +4,21 @@ E-mail goes through Django's mail backend (console by default). SMS goes through
 named by NGHEDAN_SMS_BACKEND; the console one writes the message to the log, and a deployment
 plugs in its operator's gateway with the same `send(phone, text)` method. A gateway that writes
 what it sends anywhere (a log, a table) also offers `send_secret(phone, text)`, used for a
-sealed contact, which keeps the number out of what it writes.
+sealed contact, which keeps the number out of what it writes; e-mail to a sealed contact goes
+as a `SealedRecipientEmail`, whose address the console and file mail backends mask.
 
 A denouncer's contact is sealed apart from the case. The law still asks that they be told why
 their denunciation is not accepted (Luật Tố cáo 2018, Điều 29), so the refusal notice, and only
 it, unseals the e-mail and phone for the moment of sending: the read is written to the audit
 log as the system's, with its purpose, and the contact is kept nowhere afterwards (not on the
-case, its timeline, the audit entry or the log line of the console gateway).
+case, its timeline, the audit entry, or what the console gateways and mail backends write).
 """
 
 import logging
 from typing import ClassVar
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
@@ -25,6 +26,7 @@ from django.utils.translation import gettext as _
 from nghedan.audit.chain import record
 from nghedan.cases.models import Case, SecretIdentity
 from nghedan.lib import crypto
+from nghedan.lib.sealed_mail import SealedRecipientEmail
 
 logger = logging.getLogger(__name__)
 
@@ -129,7 +131,8 @@ def _deliver(
 ) -> None:
     if email:
         body = f"{text}\n\n{details}\n" if details else f"{text}\n"
-        send_mail(subject, body, None, [email], fail_silently=True)
+        message = (SealedRecipientEmail if secret else EmailMessage)(subject, body, to=[email])
+        message.send(fail_silently=True)
     if phone:
         gateway = sms_gateway()
         send = getattr(gateway, "send_secret", gateway.send) if secret else gateway.send

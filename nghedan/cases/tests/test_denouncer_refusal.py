@@ -110,6 +110,26 @@ def test_the_console_gateway_logs_no_number(demo, settings, caplog,
     assert not mail.outbox
 
 
+@pytest.mark.parametrize("backend", ["console", "file"])
+def test_the_console_and_file_mail_backends_write_no_denouncers_address(
+    demo, settings, capsys, tmp_path, backend, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = f"nghedan.lib.sealed_mail.{backend.capitalize()}Backend"
+    settings.EMAIL_FILE_PATH = tmp_path
+    denunciation = submit(kind="denunciation", submitter_email=EMAIL, submitter_phone="",
+                          submitter_address="18 Hẻm Kín")  # fmt: skip
+    complaint = submit(kind="complaint", submitter_email="an@example.vn")
+    refuse(denunciation, django_capture_on_commit_callbacks)
+    handler = User.objects.get(username="xuly.saigon")
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_refuse(handler, complaint, RefusalReason.objects.get(code="kn-het-thoi-hieu"))
+    written = capsys.readouterr().out + "".join(p.read_text() for p in tmp_path.iterdir())
+    # Both notices were written; only the complainant's address shows.
+    assert denunciation.code in written and complaint.code in written
+    assert "To: b***@***" in written and "To: an@example.vn" in written
+    assert EMAIL not in written and "bimat" not in written
+
+
 def test_an_anonymous_denunciation_kept_as_information_is_told_nothing(demo, sms_outbox):
     kept = submit(kind="denunciation", is_anonymous=True, submitter_name="",
                   submitter_address="")  # fmt: skip
