@@ -43,6 +43,7 @@ from nghedan.audit.models import AuditEntry
 from nghedan.cases.access import handled_organizations
 from nghedan.cases.actions import do_submit_case
 from nghedan.cases.models import Category, Channel, Kind
+from nghedan.lib.folding import folded
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
@@ -373,15 +374,6 @@ def text(value: Any) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
 
-def fold(value: str) -> str:
-    """Lower case, no diacritics, single spaces: “Phản  ánh” and “phan anh” compare equal.
-    Unlike `vitext.normalize.fold_lower`, which folds only Latin letters, it also folds other
-    scripts and drops stray marks, as names typed in a file may hold them."""
-    decomposed = unicodedata.normalize("NFD", value.replace("đ", "d").replace("Đ", "D"))
-    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(plain.lower().split())
-
-
 def same_text(value: str) -> str:
     return " ".join(value.split()).casefold()
 
@@ -394,8 +386,8 @@ class Lookups:
         self.channels = choice_names(Channel)
         self.categories: dict[str, Category] = {}
         for category in Category.objects.all():
-            self.categories.setdefault(fold(category.name), category)
-            self.categories[fold(category.code)] = category
+            self.categories.setdefault(folded(category.name), category)
+            self.categories[folded(category.code)] = category
         self.communes: dict[str, Commune | None] = {}
         self.addresses: dict[str, gazetteer.Resolution] = {}
 
@@ -414,12 +406,12 @@ class Lookups:
 
 def choice_names(choices: type[models.TextChoices]) -> dict[str, str]:
     """Each choice by its code, its Vietnamese name and its name in the current language."""
-    names = {fold(value): value for value in choices.values}
+    names = {folded(value): value for value in choices.values}
     for value, label in choices.choices:
-        names.setdefault(fold(str(label)), value)
+        names.setdefault(folded(str(label)), value)
     with translation.override("vi"):
         for value, label in choices.choices:
-            names.setdefault(fold(str(label)), value)
+            names.setdefault(folded(str(label)), value)
     return names
 
 
@@ -463,7 +455,7 @@ def submission(values: Mapping[str, Any], lookups: Lookups) -> tuple[dict, date 
 
 
 def read_kind(value: str, lookups: Lookups) -> str:
-    kind = lookups.kinds.get(fold(value))
+    kind = lookups.kinds.get(folded(value))
     if kind is None:
         raise RowProblem(
             (_("Loại (cột kind) “%(value)s” không hợp lệ: ") % {"value": value} if value
@@ -474,7 +466,7 @@ def read_kind(value: str, lookups: Lookups) -> str:
 
 
 def read_channel(value: str, lookups: Lookups) -> str:
-    channel = lookups.channels.get(fold(value))
+    channel = lookups.channels.get(folded(value))
     if channel is None:
         raise RowProblem(
             (_("Kênh tiếp nhận (cột channel) “%(value)s” không hợp lệ: ") % {"value": value}
@@ -485,7 +477,7 @@ def read_channel(value: str, lookups: Lookups) -> str:
 
 
 def read_category(value: str, lookups: Lookups) -> Category:
-    category = lookups.categories.get(fold(value))
+    category = lookups.categories.get(folded(value))
     if category is None:
         raise RowProblem(
             (_("Lĩnh vực (cột category) “%(value)s” không có trong danh mục: ")

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nghedan.audit.chain import record
-from nghedan.insight.fingerprints import body_digest, folded
+from nghedan.insight.fingerprints import body_digest
 from nghedan.insight.imports import FORMATS, ItemProblem, ParsedFile, TextDraft, draft_of
 from nghedan.insight.models import (
     Annotation,
@@ -31,6 +31,7 @@ from nghedan.insight.models import (
     TextEntity,
     TextPlace,
 )
+from nghedan.lib.folding import folded
 from nghedan.lib.refusal import Refused
 from nghedan.places.models import Commune
 

@@ -1,7 +1,7 @@
-"""How a text is known, whatever its spacing or case: the key that keeps each text stored once,
-and the folded form that searching matches against.
+"""How a text is known, whatever its spacing or case: the key that keeps each text stored once
+(the folded form that searching matches against is `nghedan.lib.folding.folded`).
 
-Both are computed here rather than by the language engine, so that importing needs nothing
+It is computed here rather than by the language engine, so that importing needs nothing
 but the standard library and stays fast.
 """
 
@@ -26,15 +26,3 @@ def body_digest(body: str) -> str:
     line breaks or in capitals is still the same text."""
     key = WHITESPACE.sub(" ", clean_text(body)).casefold()
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def folded(text: str) -> str:
-    """Lower case without diacritics ("Đường Nguyễn Huệ" → "duong nguyen hue"), so a search
-    typed with or without accents finds the same texts on every database.
-
-    Not `vitext.normalize.fold_lower`: that one folds only Latin letters, one for one, while
-    this one folds every script's case and marks ("Ά" → "α", a stray mark dropped), and the
-    stored search keys (`Text.search_text`, `TextEntity.key`) were made with it."""
-    text = unicodedata.normalize("NFD", text.casefold()).replace("đ", "d")
-    stripped = "".join(char for char in text if not unicodedata.combining(char))
-    return WHITESPACE.sub(" ", stripped).strip()

@@ -5,10 +5,10 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from nghedan.cases.models import Category
-from nghedan.insight.fingerprints import folded
 from nghedan.insight.imports import FORMATS
 from nghedan.insight.labels import SENTIMENTS, TOPICS
 from nghedan.insight.models import Text, TextEntity, TextPlace
+from nghedan.lib.folding import folded
 from nghedan.places.models import Commune
 
 ANY = [("", _("Tất cả"))]
