@@ -150,7 +150,8 @@ def main() -> int:
     body += [f"| {name} | {median:,.0f} | {best:,.0f} |" for name, median, best in rows]
     body += [
         "",
-        f"Models ({', '.join(full.model_names)}) loaded in {models_seconds:.2f} s; a second "
+        f"Models ({', '.join([*full.model_names, *full.in_article.models])}) loaded in "
+        f"{models_seconds:.2f} s; a second "
         f"Analyzer with the extractors ({', '.join(full.extractors) or 'none'}) in "
         f"{full_seconds:.2f} s. Peak memory of the process (models twice, the baseline and "
         f"{'the VNTC train split' if args.data else 'the texts'}): {peak_mb:,.0f} MB.",

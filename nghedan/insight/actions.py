@@ -190,7 +190,7 @@ class Reading:
 def do_annotate_texts(text_ids: Iterable[int], analyzer: Any = None) -> int:
     """Read the texts with the engine and replace their annotations; returns how many were
     annotated. A text the engine cannot read gets an annotation saying so."""
-    texts = list(Text.objects.filter(pk__in=list(text_ids)).only("pk", "title", "body"))
+    texts = list(Text.objects.filter(pk__in=list(text_ids)).only("pk", "kind", "title", "body"))
     if not texts:
         return 0
     if analyzer is None:
@@ -203,28 +203,39 @@ def do_annotate_texts(text_ids: Iterable[int], analyzer: Any = None) -> int:
     return len(texts)
 
 
-def _engine_input(text: Text) -> str:
+@dataclass(frozen=True)
+class EngineInput:
+    text: str
+    context: str = ""  # a comment's: the title of the article it answers
+
+
+def _engine_input(text: Text) -> EngineInput:
+    # A comment's title is that of the article it was posted under: the engine reads it as the
+    # comment's context, not as the comment's own words.
+    if text.kind == Text.Kind.COMMENT:
+        return EngineInput(text.body, text.title)
     if text.title and not text.body.startswith(text.title):
-        return f"{text.title}\n{text.body}"
-    return text.body
+        return EngineInput(f"{text.title}\n{text.body}")
+    return EngineInput(text.body)
 
 
-def _read_all(analyzer, inputs: list[str]) -> list[Reading]:
+def _read_all(analyzer, inputs: list[EngineInput]) -> list[Reading]:
     """All at once, the fast way; if the batch fails, text by text, so one bad text costs only
     its own annotation."""
     try:
-        analyses = list(analyzer.analyze_many(inputs))
+        texts, contexts = [i.text for i in inputs], [i.context for i in inputs]
+        analyses = list(analyzer.analyze_many(texts, contexts))
         if len(analyses) == len(inputs):
             return [Reading(analysis) for analysis in analyses]
         logger.error("The engine gave %s results for %s texts", len(analyses), len(inputs))
     except Exception:  # the engine's failure must not crash the worker
         logger.exception("Batch analysis failed; reading the texts one by one")
-    return [_read_one(analyzer.analyze, text) for text in inputs]
+    return [_read_one(analyzer.analyze, item) for item in inputs]
 
 
-def _read_one(analyze: Callable[[str], Any], text: str) -> Reading:
+def _read_one(analyze: Callable[[str, str], Any], item: EngineInput) -> Reading:
     try:
-        return Reading(analyze(text))
+        return Reading(analyze(item.text, item.context))
     except Exception as error:  # a text the engine cannot read is recorded, not raised
         logger.exception("Analysis of one text failed")
         return Reading(error=f"{type(error).__name__}: {error}"[:1000])

@@ -161,8 +161,9 @@ class Text(models.Model):
 
     @property
     def heading(self) -> str:
-        """The title, or the opening words when there is none (a comment)."""
-        if self.title:
+        """The title, or the opening words when there is none. A comment's title is its
+        article's, so a comment is always headed by its own opening words."""
+        if self.title and self.kind != TextKind.COMMENT:
             return self.title
         # A list page loads only the body's opening (as `opening`), not whole articles.
         words = (getattr(self, "opening", None) or self.body).split()

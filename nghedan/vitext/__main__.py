@@ -54,6 +54,7 @@ def command_train(args: argparse.Namespace) -> int:
         dev_scores=outcome.dev.as_dict(),
         label_field=task.label_field,
         label_map=task.label_map,
+        context_field=task.context_field,
         data_files=list(task.data_files),
         licence=task.licence,
         training_seconds=round(time.perf_counter() - started, 1),
@@ -87,16 +88,20 @@ def command_evaluate(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         return _fail(f"Không có mô hình '{args.model}' trong {folder}: hãy huấn luyện nó trước.")
     label_field = args.label_field or model.meta.get("label_field", "label")
+    context_field = model.meta.get("context_field", "")
     try:
-        texts, truth = labelled_rows(Path(args.file), label_field, model.meta.get("label_map"))
+        rows = labelled_rows(
+            Path(args.file), label_field, model.meta.get("label_map"), context_field
+        )
     except (ValueError, OSError) as error:
         return _fail(str(error))
-    if not texts:
+    if not rows.texts:
         return _fail(f"{args.file} không có dòng nào có nhãn.")
-    answers = ModelSet([model]).predict(featurize([normalize(t) for t in texts]))[model.name]
-    predicted = [label for label, _ in answers]
-    labels = [*model.labels, *sorted(set(truth) - set(model.labels))]
-    print(format_table(model.name, score(truth, predicted, labels)))
+    contexts = [normalize(c) for c in rows.contexts] if context_field else None
+    batch = featurize([normalize(t) for t in rows.texts], contexts)
+    predicted = [label for label, _ in ModelSet([model]).predict(batch)[model.name]]
+    labels = [*model.labels, *sorted(set(rows.labels) - set(model.labels))]
+    print(format_table(model.name, score(rows.labels, predicted, labels)))
     return 0
 
 

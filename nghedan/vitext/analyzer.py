@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +25,12 @@ logger = logging.getLogger(__name__)
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 MAX_CHARS = 200_000  # longer texts are analyzed on their start, with truncated=True
 CLASSIFIERS = ("topic", "sentiment", "toxicity", "constructiveness", "moderation", "category")
+# Models that read a comment with the title of the article it answers, in place of the plain
+# model of the same field, for the texts given a context.
+IN_ARTICLE = {
+    "toxicity": "toxicity_in_article",
+    "constructiveness": "constructiveness_in_article",
+}
 
 
 @dataclass(frozen=True)
@@ -56,8 +62,9 @@ EXTRACTORS: tuple[Extractor, ...] = (
 class Analyzer:
     def __init__(self, models_dir: Path | None = None, extractors: bool = True):
         self.models_dir = Path(models_dir) if models_dir else MODELS_DIR
-        names = [n for n in available(self.models_dir) if n in CLASSIFIERS]
-        self.models = ModelSet([LinearModel.load(self.models_dir, n) for n in names])
+        names = available(self.models_dir)
+        self.models = self._load(n for n in names if n in CLASSIFIERS)
+        self.in_article = self._load(n for n in names if n in IN_ARTICLE.values())
         self.extractors: dict[str, Callable[[str], Any]] = {}
         if extractors:
             for extractor in EXTRACTORS:
@@ -65,31 +72,58 @@ class Analyzer:
                 if function is not None:
                     self.extractors[extractor.field] = function
 
+    def _load(self, names: Iterable[str]) -> ModelSet:
+        return ModelSet([LinearModel.load(self.models_dir, n) for n in names])
+
     @property
     def model_names(self) -> list[str]:
+        """The fields the models fill (an in-article model fills its plain model's)."""
         return list(self.models.models)
 
-    def analyze(self, text: str) -> Analysis:
-        return self.analyze_many([text])[0]
+    def analyze(self, text: str, context: str = "") -> Analysis:
+        """`context`: for a comment, the title of the article it answers ("" if unknown)."""
+        return self.analyze_many([text], [context])[0]
 
-    def analyze_many(self, texts: Sequence[str]) -> list[Analysis]:
+    def analyze_many(
+        self, texts: Sequence[str], contexts: Sequence[str] | None = None
+    ) -> list[Analysis]:
+        """`contexts`: one per text, as in `analyze`, or None."""
         if isinstance(texts, str):
             raise TypeError(
                 "analyze_many cần một danh sách văn bản (list[str]), không phải một str"
             )
         prepared = [_prepare(text, i) for i, text in enumerate(texts)]
         readable = [i for i, p in enumerate(prepared) if _worth_classifying(p)]
-        rows = features.featurize([prepared[i].text for i in readable])
+        titles = _prepare_contexts(contexts, len(prepared))
+        in_article = [k for k, i in enumerate(readable) if titles[i]]
+        rows = features.featurize(
+            [prepared[i].text for i in readable],
+            [titles[i] for i in readable] if in_article else None,
+        )
         answers = self.models.predict(rows)
+        if in_article:
+            self._read_in_article(rows, answers, set(in_article))
         results: list[Analysis] = []
         position = {doc: k for k, doc in enumerate(readable)}
         for i, item in enumerate(prepared):
             k = position.get(i)
             labels = {} if k is None else {n: Label(*answers[n][k]) for n in answers}
-            results.append(self._analysis(item, labels))
+            results.append(self._analysis(item, labels, bool(titles[i]) and k is not None))
         return results
 
-    def _analysis(self, item: _Prepared, labels: dict[str, Label]) -> Analysis:
+    def _read_in_article(
+        self, rows: features.FeatureRows, answers: dict[str, list], with_title: set[int]
+    ) -> None:
+        """The in-article models' answers replace the plain ones for the rows with a title."""
+        for name, answer in self.in_article.predict(rows).items():
+            field = next(plain for plain, model in IN_ARTICLE.items() if model == name)
+            if field not in answers:  # its plain model is missing: the field stays empty
+                continue
+            answers[field] = [
+                answer[k] if k in with_title else plain for k, plain in enumerate(answers[field])
+            ]
+
+    def _analysis(self, item: _Prepared, labels: dict[str, Label], in_article: bool) -> Analysis:
         extracted = self._extract(item.text) if item.language != "empty" else {}
         return Analysis(
             text=item.text,
@@ -103,6 +137,7 @@ class Analyzer:
             constructiveness=labels.get("constructiveness"),
             moderation=labels.get("moderation"),
             category=labels.get("category"),
+            read_in_article=in_article and bool(self.in_article.models),
             **extracted,
         )
 
@@ -152,6 +187,21 @@ def _prepare(text: object, index: int) -> _Prepared:
     normalized = normalize(text[:MAX_CHARS] if truncated else text)
     language, share = language_of(normalized)
     return _Prepared(normalized, language, share, has_diacritics(normalized[:4000]), truncated)
+
+
+def _prepare_contexts(contexts: Sequence[str] | None, count: int) -> list[str]:
+    """Each text's normalized context, "" for none."""
+    if contexts is None:
+        return [""] * count
+    if isinstance(contexts, str) or len(contexts) != count:
+        raise ValueError(
+            "contexts cần một danh sách cùng độ dài với texts (mỗi văn bản một ngữ cảnh, "
+            '"" nếu không có). (contexts must be a list as long as texts)'
+        )
+    return [
+        normalize(c[: features.CONTEXT_CHARS]).strip() if isinstance(c, str) else ""
+        for c in contexts
+    ]
 
 
 _shared: Analyzer | None = None

@@ -65,12 +65,19 @@ def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
             yield number, item
 
 
+@dataclass(frozen=True)
+class LabelledRows:
+    texts: list[str]
+    labels: list[str]
+    contexts: list[str]  # one per text ("" for none); empty when no context field was asked
+
+
 def labelled_rows(
-    path: Path, label_field: str, label_map: dict[str, str] | None = None
-) -> tuple[list[str], list[str]]:
-    """Texts and labels of a JSONL file with fields `text` and `label_field`."""
-    texts: list[str] = []
-    labels: list[str] = []
+    path: Path, label_field: str, label_map: dict[str, str] | None = None, context_field: str = ""
+) -> LabelledRows:
+    """Texts and labels of a JSONL file with fields `text` and `label_field`, and each text's
+    context from `context_field` when one is named (a missing one counts as none)."""
+    rows = LabelledRows([], [], [])
     for number, item in read_jsonl(path):
         if not isinstance(item.get("text"), str) or label_field not in item:
             raise ValueError(
@@ -78,9 +85,12 @@ def labelled_rows(
                 "hãy dùng --label-field để chọn trường nhãn."
             )
         label = str(item[label_field])
-        texts.append(item["text"])
-        labels.append(label_map.get(label, label) if label_map else label)
-    return texts, labels
+        rows.texts.append(item["text"])
+        rows.labels.append(label_map.get(label, label) if label_map else label)
+        if context_field:
+            context = item.get(context_field)
+            rows.contexts.append(context if isinstance(context, str) else "")
+    return rows
 
 
 def format_table(task: str, scores: Scores) -> str:

@@ -1,12 +1,14 @@
 """Features, extracted once per text and shared by every model.
 
-A text becomes a bag of 64-bit hashed keys from four views:
+A text becomes a bag of 64-bit hashed keys from these views:
 - syllable 1-, 2- and 3-grams of the text as written (diacritics kept);
 - syllable 1- and 2-grams of the folded text (no diacritics), so that text typed without
   diacritics still meets known features;
 - character 3- to 5-grams of the folded text's first CHAR_PREFIX characters, which catch the
   misspellings, stretched letters and teencode of short comments;
-- the length of the text, as one key per length step reached.
+- the length of the text, as one key per length step reached;
+- for a comment read with its context (the title of the article it answers), syllable 1- and
+  2-grams of that title, as written and folded.
 Each model keeps only the keys it learnt from, so the views cost nothing to a model that has
 no use for one. Hashes are stable across processes and machines (CRC-32 based).
 """
@@ -28,6 +30,10 @@ CHAR_PREFIX = 400
 CHAR_SIZES = (3, 4, 5)
 WORD_SIZES = (1, 2, 3)
 FOLDED_SIZES = (1, 2)
+# A comment's context (the title of the article it answers) is read as syllable 1-2 grams,
+# as written and folded, in views of its own: only the models trained with contexts know them.
+CONTEXT_SIZES = (1, 2)
+CONTEXT_CHARS = 300
 
 # One salt per (view, n) so that the same string in two views gives two keys.
 _SALT = {
@@ -40,6 +46,10 @@ _SALT = {
     ("char", 4): 34,
     ("char", 5): 35,
     ("length", 1): 41,
+    ("context_word", 1): 61,
+    ("context_word", 2): 62,
+    ("context_folded", 1): 63,
+    ("context_folded", 2): 64,
 }
 # "At least this many syllables": one key per step reached. Length says much of a comment
 # (constructive comments argue, and arguing takes words).
@@ -163,9 +173,10 @@ def _view_keys(units: list[np.ndarray], sizes: Sequence[int], view: str):
         yield keys[inside], first[inside]
 
 
-def extract(prepared_texts: list[str]) -> FeatureRows:
-    """Feature rows of prepared texts (see `prepare`). The n-grams of the whole batch are
-    computed together; each row lists its keys view by view, in text order."""
+def extract(prepared_texts: list[str], prepared_contexts: list[str] | None = None) -> FeatureRows:
+    """Feature rows of prepared texts (see `prepare`), with the keys of each text's context
+    when contexts are given ("" for none). The n-grams of the whole batch are computed
+    together; each row lists its keys view by view, in text order."""
     units = [_text_units(text) for text in prepared_texts]
     parts = [
         *_view_keys([u[0] for u in units], WORD_SIZES, "word"),
@@ -173,6 +184,14 @@ def extract(prepared_texts: list[str]) -> FeatureRows:
         *_view_keys([u[2] for u in units], CHAR_SIZES, "char"),
         _length_keys([len(u[0]) for u in units]),
     ]
+    if prepared_contexts is not None:
+        if len(prepared_contexts) != len(prepared_texts):
+            raise ValueError("cần đúng một ngữ cảnh (có thể rỗng) cho mỗi văn bản")
+        context_units = [_units(syllables(c[:CONTEXT_CHARS])) for c in prepared_contexts]
+        parts += [
+            *_view_keys([u[0] for u in context_units], CONTEXT_SIZES, "context_word"),
+            *_view_keys([u[1] for u in context_units], CONTEXT_SIZES, "context_folded"),
+        ]
     keys = np.concatenate([k for k, _ in parts])
     rows = np.concatenate([r for _, r in parts])
     # Rows fit in 16 bits for any usual batch: numpy then sorts stably by radix, in one pass.
@@ -211,6 +230,7 @@ class FeatureRows:
         return np.repeat(np.arange(self.rows), np.diff(self.indptr))
 
 
-def featurize(texts: list[str]) -> FeatureRows:
-    """Feature rows of normalized texts."""
-    return extract([prepare(t) for t in texts])
+def featurize(texts: list[str], contexts: list[str] | None = None) -> FeatureRows:
+    """Feature rows of normalized texts, and of their normalized contexts when given."""
+    prepared_contexts = None if contexts is None else [prepare(c) for c in contexts]
+    return extract([prepare(t) for t in texts], prepared_contexts)

@@ -9,7 +9,7 @@ data and command give the same artifact.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,18 +22,24 @@ from .normalize import fold, normalize
 
 SEED = 20261127
 TUNE_SHARE = 0.1
+FOLDS_BY_CONTEXT = 3
 
 
 @dataclass(frozen=True)
 class Split:
     texts: list[str]
     labels: list[str]
+    contexts: list[str] = field(default_factory=list)  # one per text, or none at all
 
     def __len__(self) -> int:
         return len(self.texts)
 
     def take(self, index: Sequence[int]) -> Split:
-        return Split([self.texts[i] for i in index], [self.labels[i] for i in index])
+        return Split(
+            [self.texts[i] for i in index],
+            [self.labels[i] for i in index],
+            [self.contexts[i] for i in index] if self.contexts else [],
+        )
 
 
 def cut(split: Split, share: float, seed: int = SEED) -> tuple[Split, Split]:
@@ -46,23 +52,24 @@ def cut(split: Split, share: float, seed: int = SEED) -> tuple[Split, Split]:
 # --- data of the tasks ---------------------------------------------------------------------
 
 
-def _jsonl(path: Path, label_field: str, label_map: dict[str, str] | None = None) -> Split:
-    texts, labels = labelled_rows(path, label_field, label_map)
-    return Split(texts, labels)
+def _jsonl(
+    path: Path, label_field: str, label_map: dict[str, str] | None = None, context_field: str = ""
+) -> Split:
+    rows = labelled_rows(path, label_field, label_map, context_field)
+    return Split(rows.texts, rows.labels, rows.contexts)
 
 
-def _extra(paths: Sequence[Path], label_map: dict[str, str] | None) -> Split:
-    texts: list[str] = []
-    labels: list[str] = []
+def _extra(paths: Sequence[Path], label_map: dict[str, str] | None, context_field: str = ""):
+    joined = Split([], [], [])
     for path in paths:
-        part = _jsonl(path, "label", label_map)
-        texts += part.texts
-        labels += part.labels
-    return Split(texts, labels)
+        joined = _join(joined, _jsonl(path, "label", label_map, context_field))
+    return joined
 
 
 def _join(first: Split, second: Split) -> Split:
-    return Split(first.texts + second.texts, first.labels + second.labels)
+    return Split(
+        first.texts + second.texts, first.labels + second.labels, first.contexts + second.contexts
+    )
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,7 @@ class Task:
     folds: int = 0  # tune on out-of-fold scores of that many folds (0: one 10% tune split)
     label_field: str = "label"  # in JSONL files given to `evaluate`
     label_map: dict[str, str] = field(default_factory=dict)  # "1" -> "toxic"
+    context_field: str = ""  # read as each text's context (a comment's article title)
     data_files: tuple[str, ...] = ()
     licence: str = ""
 
@@ -94,11 +102,21 @@ def _vntc(data: Path, extra: list[Path]) -> tuple[Split, Split]:
     return _join(train, _extra(extra, None)), dev
 
 
-def _pair(folder: str, train: str, dev: str, field_name: str, label_map: dict[str, str] | None):
+def _pair(
+    folder: str,
+    train: str,
+    dev: str,
+    field_name: str,
+    label_map: dict[str, str] | None,
+    context_field: str = "",
+):
     def build(data: Path, extra: list[Path]) -> tuple[Split, Split]:
         return (
-            _join(_jsonl(data / folder / train, field_name, label_map), _extra(extra, label_map)),
-            _jsonl(data / folder / dev, field_name, label_map),
+            _join(
+                _jsonl(data / folder / train, field_name, label_map, context_field),
+                _extra(extra, label_map, context_field),
+            ),
+            _jsonl(data / folder / dev, field_name, label_map, context_field),
         )
 
     return build
@@ -245,6 +263,23 @@ TASKS: dict[str, Task] = {
 }
 
 
+# Comments read with the title of the article each one answers (ViCTSD gives it with every
+# comment): the same labels, data and tuning as the plain task, and the title's keys as well.
+ARTICLE_TITLE = "article_title"
+
+
+def _read_in_article(plain: Task) -> Task:
+    build = _pair(
+        "victsd", "train.jsonl.gz", "valid.jsonl.gz", plain.label_field, plain.label_map,
+        ARTICLE_TITLE,
+    )  # fmt: skip
+    return replace(plain, name=f"{plain.name}_in_article", build=build, context_field=ARTICLE_TITLE)
+
+
+for _plain in ("toxicity", "constructiveness"):
+    TASKS[f"{_plain}_in_article"] = _read_in_article(TASKS[_plain])
+
+
 # --- features of a split --------------------------------------------------------------------
 
 
@@ -270,7 +305,8 @@ def encode(split: Split, labels: Sequence[str]) -> Encoded:
     unknown = sorted(set(split.labels) - set(index))
     if unknown:
         raise ValueError(f"Nhãn không có trong nhiệm vụ: {', '.join(unknown[:5])}")
-    rows = featurize([normalize(t) for t in split.texts])
+    contexts = [normalize(c) for c in split.contexts] if split.contexts else None
+    rows = featurize([normalize(t) for t in split.texts], contexts)
     return Encoded(rows, np.array([index[label] for label in split.labels]), list(labels))
 
 
@@ -585,14 +621,48 @@ def train_task(
         extra_scores["dev_without_train_duplicates"] = measure(
             model_scores(model, kept), model.offsets, kept
         ).as_dict()
+    if task.context_field:
+        extra_scores.update(_new_context_scores(task, train_split, labels, method, offsets))
     for name, value in extra_scores.items():
         log(f"  {name}: accuracy {value['accuracy']:.4f}, macro-F1 {value['macro_f1']:.4f}")
     return Outcome(model, dev_scores, tune_report, method, extra_scores)
 
 
+def _new_context_scores(
+    task: Task, train: Split, labels: list[str], method: Method, offsets: np.ndarray
+) -> dict[str, dict]:
+    """What a comment under an article never seen in training gets. ViCTSD's splits share
+    their articles (most dev comments sit under an article with comments in train), so the dev
+    scores also reward knowing the article. Here train is scored out of fold with the folds
+    grouped by context, with the context's keys and without them (the plain features, with
+    offsets tuned for them as the plain model's are).
+    """
+    contexts = sorted(set(train.contexts))
+    order = np.random.default_rng(SEED).permutation(len(contexts))
+    fold_of = {contexts[i]: k % FOLDS_BY_CONTEXT for k, i in enumerate(order)}
+    folds = np.array([fold_of[c] for c in train.contexts])
+    found = {}
+    for name, split in (
+        ("train_new_articles_out_of_fold", train),
+        ("train_new_articles_out_of_fold_without_title", Split(train.texts, train.labels)),
+    ):
+        data = encode(split, labels)
+        if not split.contexts:  # the plain features get the offsets tuned for them
+            offsets = tune_offsets(held_out_scores(task, data, method)[0], data, task.metric)
+        scores = np.zeros((len(data.y), len(labels)))
+        for k in range(FOLDS_BY_CONTEXT):
+            held, rest = np.flatnonzero(folds == k), np.flatnonzero(folds != k)
+            model = fit(task.name, data.take(rest), method)
+            scores[held] = model_scores(model, data.take(held))
+        found[name] = measure(scores, offsets, data).as_dict()
+    return found
+
+
 def _unaccented_scores(model: LinearModel, dev: Split, labels: list[str]) -> Scores:
     """Dev scores when every dev text is typed without diacritics."""
-    folded = encode(Split([fold(t) for t in dev.texts], dev.labels), labels)
+    folded = encode(
+        Split([fold(t) for t in dev.texts], dev.labels, [fold(c) for c in dev.contexts]), labels
+    )
     return measure(model_scores(model, folded), model.offsets, folded)
 
 

@@ -102,8 +102,8 @@ class ScriptedEngine:
                 return result
         return analysis()
 
-    def analyze(self, text: str) -> Analysis:
+    def analyze(self, text: str, context: str = "") -> Analysis:
         return self.answer(text)
 
-    def analyze_many(self, texts):
+    def analyze_many(self, texts, contexts=None):
         return [self.answer(text) for text in texts]

@@ -1,6 +1,7 @@
 """Annotation in the background: the task after an import writes what the engine read; a text
 the engine cannot read gets an annotation saying so; the command (re)annotates."""
 
+import json
 from io import StringIO
 
 import pytest
@@ -46,10 +47,10 @@ def test_a_text_the_engine_cannot_read_gets_an_error_note_not_a_crash():
     )
 
     class Breaking(ScriptedEngine):
-        def analyze_many(self, texts):
+        def analyze_many(self, texts, contexts=None):
             raise RuntimeError("batch failed")
 
-        def analyze(self, text):
+        def analyze(self, text, context=""):
             if "hỏng" in text:
                 raise ValueError("không đọc được")
             return analysis()
@@ -106,3 +107,28 @@ def test_the_sweep_requeues_texts_left_without_annotation():
     counts = {o.name: o.count for o in sweepers.run_all()}
     assert counts["insight.annotations"] == 1
     assert Annotation.objects.count() == 1
+
+
+def test_a_comment_is_read_with_the_title_of_its_article(django_capture_on_commit_callbacks):
+    """A comment's title is its article's: the engine reads it as the comment's context, while
+    a news article's title is read as part of the article."""
+    from nghedan.vitext.analyzer import shared_analyzer
+
+    comment = "Lũ khốn nạn, quá nhẫn tâm và độc ác"
+    title = "Bắt nghi phạm sát hại hai bé gái rồi bỏ trốn"
+    lines = [
+        {"text": comment, "title": title, "kind": "comment"},
+        {"text": "Nghi phạm đã bị bắt sau hai ngày.", "title": title, "kind": "news"},
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        import_content("\n".join(json.dumps(line, ensure_ascii=False) for line in lines), "jsonl")
+    engine = shared_analyzer()
+    read = Annotation.objects.get(text__kind="comment")
+    in_article = engine.analyze(comment, title)
+    assert in_article.read_in_article
+    assert read.constructiveness_score == pytest.approx(in_article.constructiveness.score)
+    alone = engine.analyze(comment).constructiveness.score
+    assert read.constructiveness_score != pytest.approx(alone)
+    news = Annotation.objects.get(text__kind="news")
+    whole = engine.analyze(f"{title}\nNghi phạm đã bị bắt sau hai ngày.")
+    assert news.constructiveness_score == pytest.approx(whole.constructiveness.score)

@@ -102,6 +102,9 @@ def test_one_text_shows_its_annotations(client_for, annotated):
     assert "Nguyễn Văn A" in page and "Phó Bí thư" in page
     assert "Văn hóa" in page and "90%" in page
     assert "?person=Nguy%E1%BB%85n%20V%C4%83n%20A" in page
+    # A comment's title is its article's: shown as such, the comment headed by its own words.
+    assert "<h1>Đồng chí Nguyễn Văn A thăm trường học.</h1>" in page
+    assert "Bình luận dưới bài</dt><dd>Thăm trường</dd>" in page
 
 
 def test_a_text_not_yet_annotated_says_so(client_for, demo):
