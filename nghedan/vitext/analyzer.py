@@ -26,7 +26,8 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 MAX_CHARS = 200_000  # longer texts are analyzed on their start, with truncated=True
 CLASSIFIERS = ("topic", "sentiment", "toxicity", "constructiveness", "moderation", "category")
 # Models that read a comment with the title of the article it answers, in place of the plain
-# model of the same field, for the texts given a context.
+# model of the same field, for the texts given a context: every such text, or (a model's
+# `context_policy` "known") only those under the articles it was trained on.
 IN_ARTICLE = {
     "toxicity": "toxicity_in_article",
     "constructiveness": "constructiveness_in_article",
@@ -65,6 +66,11 @@ class Analyzer:
         names = available(self.models_dir)
         self.models = self._load(n for n in names if n in CLASSIFIERS)
         self.in_article = self._load(n for n in names if n in IN_ARTICLE.values())
+        self.known_articles = {
+            name: frozenset(int(key, 16) for key in model.meta["known_contexts"])
+            for name, model in self.in_article.models.items()
+            if model.meta.get("context_policy") == "known"
+        }
         self.extractors: dict[str, Callable[[str], Any]] = {}
         if extractors:
             for extractor in EXTRACTORS:
@@ -101,29 +107,41 @@ class Analyzer:
             [titles[i] for i in readable] if in_article else None,
         )
         answers = self.models.predict(rows)
+        read_in_article: list[list[str]] = [[] for _ in readable]
         if in_article:
-            self._read_in_article(rows, answers, set(in_article))
+            row_titles = {k: titles[readable[k]] for k in in_article}
+            self._read_in_article(rows, answers, row_titles, read_in_article)
         results: list[Analysis] = []
         position = {doc: k for k, doc in enumerate(readable)}
         for i, item in enumerate(prepared):
             k = position.get(i)
             labels = {} if k is None else {n: Label(*answers[n][k]) for n in answers}
-            results.append(self._analysis(item, labels, bool(titles[i]) and k is not None))
+            fields = () if k is None else tuple(read_in_article[k])
+            results.append(self._analysis(item, labels, fields))
         return results
 
     def _read_in_article(
-        self, rows: features.FeatureRows, answers: dict[str, list], with_title: set[int]
+        self,
+        rows: features.FeatureRows,
+        answers: dict[str, list],
+        titles: dict[int, str],
+        read_in_article: list[list[str]],
     ) -> None:
-        """The in-article models' answers replace the plain ones for the rows with a title."""
+        """The in-article models' answers replace the plain ones for the rows with a title (of
+        an article the model knows, when it reads only those)."""
         for name, answer in self.in_article.predict(rows).items():
             field = next(plain for plain, model in IN_ARTICLE.items() if model == name)
             if field not in answers:  # its plain model is missing: the field stays empty
                 continue
-            answers[field] = [
-                answer[k] if k in with_title else plain for k, plain in enumerate(answers[field])
-            ]
+            known = self.known_articles.get(name)
+            for k, title in titles.items():
+                if known is None or features.context_key(features.prepare(title)) in known:
+                    answers[field][k] = answer[k]
+                    read_in_article[k].append(field)
 
-    def _analysis(self, item: _Prepared, labels: dict[str, Label], in_article: bool) -> Analysis:
+    def _analysis(
+        self, item: _Prepared, labels: dict[str, Label], in_article: tuple[str, ...]
+    ) -> Analysis:
         extracted = self._extract(item.text) if item.language != "empty" else {}
         return Analysis(
             text=item.text,
@@ -137,7 +155,7 @@ class Analyzer:
             constructiveness=labels.get("constructiveness"),
             moderation=labels.get("moderation"),
             category=labels.get("category"),
-            read_in_article=in_article and bool(self.in_article.models),
+            read_in_article=in_article,
             **extracted,
         )
 

@@ -30,7 +30,9 @@ TASK_NOTES = {
     ),
     "toxicity_in_article": (
         "The `toxicity` task read with the title of the article each comment answers (ViCTSD "
-        "gives it), in place of `toxicity` when the comment comes with that title. ViCTSD's "
+        "gives it), in place of `toxicity` for a comment under an article it was trained on "
+        "(its context policy, set by the training command from the `train new articles` rows: "
+        "under new articles it does worse than the plain features). ViCTSD's "
         "splits share their articles: 504 of the 536 dev articles, with 1,966 of the 2,000 dev "
         "comments, also have comments in train, so the dev scores reward knowing the article as "
         "well as reading its title. The rows `train new articles` score train out of fold with "
@@ -294,10 +296,13 @@ to 0.7365. But ViCTSD's splits share their articles (1,966 of the 2,000 dev comm
 an article with comments in train), and most of that gain is knowing the article. For a comment
 under a new article (train scored out of fold, folds grouped by article; each card's `train new
 articles` rows), the title gives constructiveness 0.7776 against 0.7727 without it, and
-toxicity 0.5976 against 0.6081. So only `constructiveness_in_article` is committed;
-`toxicity_in_article` does worse on new articles and is left for deployers whose labelled
-comments come from the articles they will read (officers labelling part of a hot article's
-comments, then retraining with `--extra` files that carry `article_title`). The same grouping
+toxicity 0.5976 against 0.6081. The training command sets each model's context policy from
+these two figures: `constructiveness_in_article` reads every comment given with its title;
+`toxicity_in_article`, worse under new articles, keeps the keys of the articles it was trained
+on (folded, so that diacritics, case and punctuation do not matter) and the Analyzer uses it
+only for comments under those; the others get the plain `toxicity` model. That pays where
+comments of the same articles come again: officers labelling part of a hot article's comments,
+then retraining with `--extra` files that carry `article_title`. The same grouping
 shows that the plain models' dev scores are also helped by the shared articles: constructiveness
 0.7727 and toxicity 0.6081 on new articles, against 0.79 and 0.69 on dev.
 

@@ -230,6 +230,12 @@ class FeatureRows:
         return np.repeat(np.arange(self.rows), np.diff(self.indptr))
 
 
+def context_key(prepared_context: str) -> int:
+    """One key per context whatever its diacritics, case, spacing and punctuation: how a model
+    tells the articles it was trained on."""
+    return _stable_hash(" ".join(syllables(fold(prepared_context[:CONTEXT_CHARS]))))
+
+
 def featurize(texts: list[str], contexts: list[str] | None = None) -> FeatureRows:
     """Feature rows of normalized texts, and of their normalized contexts when given."""
     prepared_contexts = None if contexts is None else [prepare(c) for c in contexts]

@@ -99,8 +99,8 @@ class Analysis:
     constructiveness: Label | None = None  # constructive / not_constructive
     moderation: Label | None = None  # clean / offensive / hate
     category: Label | None = None  # the platform's case categories (lĩnh vực)
-    # Toxicity and constructiveness read with the title of the article the comment answers.
-    read_in_article: bool = False
+    # The fields read with the title of the article the comment answers ("constructiveness").
+    read_in_article: tuple[str, ...] = ()
     places: tuple[PlaceMention, ...] = ()
     people: tuple[PersonMention, ...] = ()
     organizations: tuple[OrganizationMention, ...] = ()

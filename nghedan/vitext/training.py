@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .evaluation import Scores, labelled_rows, read_jsonl, score
-from .features import FeatureRows, featurize, view_of
+from .features import FeatureRows, context_key, featurize, prepare, view_of
 from .linear import LinearModel, ModelSet, softmax
 from .normalize import fold, normalize
 
@@ -622,7 +622,9 @@ def train_task(
             model_scores(model, kept), model.offsets, kept
         ).as_dict()
     if task.context_field:
-        extra_scores.update(_new_context_scores(task, train_split, labels, method, offsets))
+        new_contexts = _new_context_scores(task, train_split, labels, method, offsets)
+        extra_scores.update(new_contexts)
+        model.meta.update(_context_policy(task, new_contexts, train_split.contexts))
     for name, value in extra_scores.items():
         log(f"  {name}: accuracy {value['accuracy']:.4f}, macro-F1 {value['macro_f1']:.4f}")
     return Outcome(model, dev_scores, tune_report, method, extra_scores)
@@ -656,6 +658,18 @@ def _new_context_scores(
             scores[held] = model_scores(model, data.take(held))
         found[name] = measure(scores, offsets, data).as_dict()
     return found
+
+
+def _context_policy(task: Task, new_contexts: dict[str, dict], contexts: list[str]) -> dict:
+    """When the analyzer should read a text with its context: always, if the context's keys help
+    under contexts never seen in training too; otherwise only under the contexts of training
+    (the articles whose comments it learnt from), whose keys the model then keeps."""
+    with_title = new_contexts["train_new_articles_out_of_fold"][task.metric]
+    without = new_contexts["train_new_articles_out_of_fold_without_title"][task.metric]
+    if with_title >= without:
+        return {"context_policy": "all"}
+    known = sorted({context_key(prepare(normalize(c))) for c in contexts if c.strip()})
+    return {"context_policy": "known", "known_contexts": [f"{key:016x}" for key in known]}
 
 
 def _unaccented_scores(model: LinearModel, dev: Split, labels: list[str]) -> Scores:

@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from nghedan.vitext.analyzer import IN_ARTICLE, MODELS_DIR, Analyzer
-from nghedan.vitext.features import featurize, view_of
+from nghedan.vitext.analyzer import MODELS_DIR, Analyzer
+from nghedan.vitext.features import context_key, featurize, prepare, view_of
 from nghedan.vitext.linear import LinearModel, ModelSet
-from nghedan.vitext.normalize import normalize
+from nghedan.vitext.normalize import fold, normalize
 
 COMMENT = "Lũ khốn nạn, quá nhẫn tâm và độc ác"
 TITLE = "Bắt nghi phạm sát hại hai bé gái rồi bỏ trốn"
@@ -21,15 +21,17 @@ def analyzer():
     return Analyzer(extractors=False)
 
 
-# Committed: the in-article models that do better than the plain ones on comments under new
-# articles too (see the model cards); toxicity_in_article does not, and is not committed.
-COMMITTED = ["constructiveness_in_article"]
+# constructiveness_in_article helps under new articles too and reads every titled comment;
+# toxicity_in_article does worse there and reads only comments under the articles it knows.
+POLICIES = {"constructiveness_in_article": "all", "toxicity_in_article": "known"}
 
 
-@pytest.mark.parametrize("name", COMMITTED)
-def test_in_article_models_are_committed_with_their_context_field(name):
+@pytest.mark.parametrize("name", sorted(POLICIES))
+def test_in_article_models_are_committed_with_their_context_policy(name):
     model = LinearModel.load(MODELS_DIR, name)
     assert model.meta["context_field"] == "article_title"
+    assert model.meta["context_policy"] == POLICIES[name]
+    assert bool(model.meta.get("known_contexts")) == (POLICIES[name] == "known")
     assert set(np.unique(view_of(model.keys))) & CONTEXT_VIEWS, "it learnt from the titles"
     assert "train_new_articles_out_of_fold" in model.meta["extra_scores"]
     assert (MODELS_DIR / f"{name}.md").exists()
@@ -54,21 +56,50 @@ def test_contexts_must_match_the_texts_one_for_one(analyzer):
         analyzer.analyze_many([COMMENT], TITLE)
 
 
-def test_a_comment_with_its_title_is_read_by_the_in_article_models(analyzer):
-    plain, in_article, blank = analyzer.analyze_many([COMMENT, COMMENT, COMMENT], ["", TITLE, "  "])
-    assert not plain.read_in_article and not blank.read_in_article
-    assert in_article.read_in_article
+def in_article_answer(name: str, comment: str, title: str) -> tuple[str, float]:
+    model = LinearModel.load(MODELS_DIR, name)
+    batch = featurize([normalize(comment)], [normalize(title)])
+    [answer] = ModelSet([model]).predict(batch)[name]
+    return answer
+
+
+def test_a_comment_under_a_new_article_is_read_with_its_title_where_that_helps(analyzer):
+    plain, in_article, blank = analyzer.analyze_many([COMMENT] * 3, ["", TITLE, "  "])
+    assert plain.read_in_article == blank.read_in_article == ()
     assert blank.constructiveness == plain.constructiveness
-    batch = featurize([normalize(COMMENT)], [normalize(TITLE)])
-    for name in COMMITTED:
-        field = next(plain for plain, model in IN_ARTICLE.items() if model == name)
-        model = LinearModel.load(MODELS_DIR, name)
-        [(label, probability)] = ModelSet([model]).predict(batch)[name]
-        read = getattr(in_article, field)
-        assert (read.name, read.score) == (label, pytest.approx(probability))
-        assert read.score != pytest.approx(getattr(plain, field).score)
-    # The fields without an in-article model do not read the title.
+    # Constructiveness reads every titled comment; toxicity only under the articles it knows.
+    assert in_article.read_in_article == ("constructiveness",)
+    label, probability = in_article_answer("constructiveness_in_article", COMMENT, TITLE)
+    assert in_article.constructiveness.name == label
+    assert in_article.constructiveness.score == pytest.approx(probability)
+    assert in_article.constructiveness.score != pytest.approx(plain.constructiveness.score)
     assert in_article.toxicity == plain.toxicity and in_article.topic == plain.topic
+
+
+def test_a_comment_under_an_article_the_model_knows_is_read_with_its_title(tmp_path):
+    """The same comment under two titles, one of them among toxicity_in_article's known
+    articles (written into a copy of the models folder)."""
+    for artifact in MODELS_DIR.glob("*.*"):
+        if artifact.suffix in (".json", ".npz"):
+            (tmp_path / artifact.name).write_bytes(artifact.read_bytes())
+    meta_path = tmp_path / "toxicity_in_article.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    # Known whatever its diacritics, case and punctuation.
+    known = context_key(prepare(normalize("BẮT NGHI PHẠM SÁT HẠI HAI BÉ GÁI, RỒI BỎ TRỐN!")))
+    meta["known_contexts"] = [f"{known:016x}"]
+    meta_path.write_text(json.dumps(meta), encoding="utf-8")
+    other = "Xe buýt điện chạy thử trên đường Nguyễn Huệ"
+    known_one, new_one = Analyzer(tmp_path, extractors=False).analyze_many(
+        [COMMENT, COMMENT], [fold(TITLE), other]
+    )
+    assert set(known_one.read_in_article) == {"toxicity", "constructiveness"}
+    label, probability = in_article_answer("toxicity_in_article", COMMENT, fold(TITLE))
+    assert (known_one.toxicity.name, known_one.toxicity.score) == (
+        label,
+        pytest.approx(probability),
+    )
+    assert new_one.read_in_article == ("constructiveness",)
+    assert new_one.toxicity == Analyzer(tmp_path, extractors=False).analyze(COMMENT).toxicity
 
 
 def test_text_the_models_do_not_read_is_not_said_to_be_read_in_article(analyzer):
