@@ -10,7 +10,9 @@ news-like Vietnamese texts of the same length. Measures, in one process pinned t
 `analyze_many` for the models alone and for the whole analysis (models, extractors,
 signature), median of --runs runs; peak memory (ru_maxrss); artifact sizes; and the
 baseline the issue names (TF-IDF over syllable 1-2 grams + LinearSVC, topic only),
-trained on VNTC's train part, timed on the same texts (vectorize + predict).
+trained on VNTC's train part, timed on the same texts (vectorize + predict). Also the whole
+analysis of comments (ViCTSD's valid split with --data, else generated ones), alone and with
+their article's title, which adds the in-article models.
 Writes its section of docs/benchmarks.md (unless --no-write). Never run by the test suite.
 """
 
@@ -64,6 +66,19 @@ def vntc_texts(data: Path, count: int) -> tuple[list[str], list[str], list[str]]
 
     train, dev = TASKS["topic"].build(data, [])
     return train.texts, train.labels, dev.texts[:count]
+
+
+def comments(data: Path | None, count: int) -> tuple[list[str], list[str], str]:
+    """(comments, their articles' titles, where they come from)."""
+    if data:
+        from nghedan.vitext.training import TASKS
+
+        _, dev = TASKS["constructiveness_in_article"].build(data, [])
+        return dev.texts[:count], dev.contexts[:count], "ViCTSD valid"
+    rng = random.Random(9)
+    words = NEWS_WORDS.split()
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(5, 40))) for _ in range(count)]
+    return texts, ["Thành phố nạo vét kênh trước mùa mưa"] * count, "generated"
 
 
 def best_of(runs: int, function) -> list[float]:
@@ -124,6 +139,16 @@ def main() -> int:
     ):
         durations = best_of(args.runs, lambda a=analyzer: a.analyze_many(texts))
         rows.append((name, chars / report.median(durations), chars / min(durations)))
+
+    notes, titles, where = comments(args.data, 2000)
+    note_chars = sum(len(t) for t in notes)
+    label = f"{where}, {len(notes):,} comments, average {note_chars // len(notes)} characters"
+    for name, given in (
+        (f"Vitext: whole analyze_many on comments ({label})", None),
+        ("the same comments with their article's title", titles),
+    ):
+        durations = best_of(args.runs, lambda g=given: full.analyze_many(notes, g))
+        rows.append((name, note_chars / report.median(durations), note_chars / min(durations)))
 
     model = baseline(train_texts[: args.baseline_train], train_labels[: args.baseline_train])
     durations = best_of(args.runs, lambda: model.predict(texts))

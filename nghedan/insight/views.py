@@ -87,16 +87,19 @@ class Reading:
     title: str
     name: str
     percent: int | None
+    in_article: bool = False  # read with the title of the article a comment answers
 
 
 def readings_of(annotation: Annotation, categories: dict[str, str]) -> list[Reading]:
     readings = []
+    in_article = set(annotation.mentions.get("read_in_article") or ())
     for field, title in FIELD_TITLES.items():
         code = getattr(annotation, field)
         if code:
             score = getattr(annotation, f"{field}_score")
             percent = round(score * 100) if score is not None else None
-            readings.append(Reading(str(title), label_name(field, code, categories), percent))
+            name = label_name(field, code, categories)
+            readings.append(Reading(str(title), name, percent, field in in_article))
     return readings
 
 

@@ -6,6 +6,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from nghedan.insight.actions import do_annotate_texts
 from nghedan.insight.models import Annotation, Text, TextEntity, TextPlace
@@ -109,7 +110,9 @@ def test_the_sweep_requeues_texts_left_without_annotation():
     assert Annotation.objects.count() == 1
 
 
-def test_a_comment_is_read_with_the_title_of_its_article(django_capture_on_commit_callbacks):
+def test_a_comment_is_read_with_the_title_of_its_article(
+    demo, client_for, django_capture_on_commit_callbacks
+):
     """A comment's title is its article's: the engine reads it as the comment's context, while
     a news article's title is read as part of the article."""
     from nghedan.vitext.analyzer import shared_analyzer
@@ -132,3 +135,12 @@ def test_a_comment_is_read_with_the_title_of_its_article(django_capture_on_commi
     news = Annotation.objects.get(text__kind="news")
     whole = engine.analyze(f"{title}\nNghi phạm đã bị bắt sau hai ngày.")
     assert news.constructiveness_score == pytest.approx(whole.constructiveness.score)
+    # The comment's page says which readings used the title; the article's page does not.
+    pages = {
+        annotation.text.kind: client_for("phantich.thanhpho")
+        .get(reverse("insight:text", args=[annotation.text_id]))
+        .content.decode()
+        for annotation in (read, news)
+    }
+    assert pages["comment"].count("đọc cùng tiêu đề bài báo") == 1
+    assert "đọc cùng tiêu đề bài báo" not in pages["news"]
