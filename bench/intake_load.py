@@ -4,7 +4,10 @@
     .venv/bin/python bench/intake_load.py [--backends postgresql,sqlite] [--rate 150]
                                           [--duration 60] [--capacity 20] [--connections 48]
                                           [--tree PATH] [--label TEXT] [--section NAME]
-                                          [--no-write]
+                                          [--multipart] [--no-write]
+
+`--multipart` sends the form as a browser does (multipart/form-data, with the empty file part
+of the attachments field) instead of urlencoded.
 
 `--tree` serves another copy of the application (e.g. one with a change being weighed)
 with this checkout's virtual environment; `--section` names the docs/benchmarks.md section.
@@ -167,8 +170,8 @@ class Citizen:
         self.token, self.cookie = match.group(1).decode(), cookie.group(1)
 
 
-def submission(number: int, seed: int) -> tuple[str, dict]:
-    """The form a new citizen sends: body and headers (their own address and phone)."""
+def submission(number: int, seed: int) -> tuple[dict[str, str], dict]:
+    """The form a new citizen sends: fields and headers (their own address and phone)."""
     pick = random.Random(seed * 1_000_003 + number)
     kind = pick.choices([k for k, _ in KINDS], weights=[w for _, w in KINDS])[0]
     address = pick.choice(ADDRESSES)
@@ -190,19 +193,40 @@ def submission(number: int, seed: int) -> tuple[str, dict]:
     }
     # A distinct client address per citizen: 10.x.y.z from the serial.
     forwarded = f"10.{(serial >> 16) & 255}.{(serial >> 8) & 255}.{serial & 255}"
-    return urlencode(fields), {"X-Forwarded-For": forwarded}
+    return fields, {"X-Forwarded-For": forwarded}
 
 
-def post_submission(citizen: Citizen, number: int, seed: int) -> tuple[int, int]:
-    body, headers = submission(number, seed)
+MULTIPART_BOUNDARY = "----NgheDanBenchBoundary7MA4YWxkTrZu0gW"
+
+
+def multipart(fields: dict[str, str]) -> bytes:
+    """The body a browser sends for the form (enctype multipart/form-data), no file attached:
+    the attachments field goes as an empty file part, as browsers send it."""
+    parts = [
+        f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+        f"{value}\r\n"
+        for name, value in fields.items()
+    ]
+    parts.append(
+        f'--{MULTIPART_BOUNDARY}\r\nContent-Disposition: form-data; name="attachments"; '
+        'filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n'
+    )
+    return ("".join(parts) + f"--{MULTIPART_BOUNDARY}--\r\n").encode()
+
+
+def post_submission(
+    citizen: Citizen, number: int, seed: int, as_browser: bool = False
+) -> tuple[int, int]:
+    fields, headers = submission(number, seed)
     if not citizen.token:
         citizen.fetch_token()
-    body = f"csrfmiddlewaretoken={citizen.token}&{body}"
-    headers = {
-        **headers,
-        "Content-Type": "application/x-www-form-urlencoded",
-        "Cookie": f"csrftoken={citizen.cookie}",
-    }
+    fields = {"csrfmiddlewaretoken": citizen.token, **fields}
+    if as_browser:
+        body = multipart(fields)
+        kind = f"multipart/form-data; boundary={MULTIPART_BOUNDARY}"
+    else:
+        body, kind = urlencode(fields), "application/x-www-form-urlencoded"
+    headers = {**headers, "Content-Type": kind, "Cookie": f"csrftoken={citizen.cookie}"}
     status, got, _, retries = citizen.request("POST", FORM, body, headers)
     if status == 302 and urlsplit(got.get("Location", "")).path != DONE:
         status = -302  # sent somewhere else than the confirmation
@@ -214,7 +238,15 @@ def get_health(citizen: Citizen, number: int, seed: int) -> tuple[int, int]:
     return status, retries
 
 
-WORK = {"submit": (post_submission, 302), "healthz": (get_health, 200)}
+def post_as_browser(citizen: Citizen, number: int, seed: int) -> tuple[int, int]:
+    return post_submission(citizen, number, seed, as_browser=True)
+
+
+WORK = {
+    "submit": (post_submission, 302),
+    "submit-multipart": (post_as_browser, 302),
+    "healthz": (get_health, 200),
+}
 
 
 def closed_loop(port: int, work: str, seconds: float, connections: int, seed: int) -> Phase:
@@ -227,7 +259,7 @@ def closed_loop(port: int, work: str, seconds: float, connections: int, seed: in
 
     def run() -> None:
         citizen = Citizen(port)
-        if work == "submit":
+        if work.startswith("submit"):
             citizen.fetch_token()
         mine, statuses, retries = [], {}, 0
         barrier.wait()
@@ -277,7 +309,7 @@ def open_loop(port: int, work: str, rate: float, seconds: float, connections: in
     due: queue.Queue = queue.Queue()
     lock = threading.Lock()
     citizens = [Citizen(port) for _ in range(connections)]
-    if work == "submit":
+    if work.startswith("submit"):
         for citizen in citizens:
             citizen.fetch_token()
 
@@ -482,12 +514,13 @@ def run_backend(backend: str, options, pool) -> Run:
 
     try:
         wait_until_up(port, server)
-        phase("warm-up", loop="open", work="submit", rate=options.rate / 2, seconds=5)
+        submit = "submit-multipart" if options.multipart else "submit"
+        phase("warm-up", loop="open", work=submit, rate=options.rate / 2, seconds=5)
         phase("healthz 1", loop="closed", work="healthz", seconds=options.baseline,
               connections=8)  # fmt: skip
-        phase("intake", loop="open", work="submit", rate=options.rate, seconds=options.duration)
+        phase("intake", loop="open", work=submit, rate=options.rate, seconds=options.duration)
         if options.capacity:
-            phase("capacity", loop="closed", work="submit", seconds=options.capacity)
+            phase("capacity", loop="closed", work=submit, seconds=options.capacity)
         phase("healthz 2", loop="closed", work="healthz", seconds=options.baseline,
               connections=8)  # fmt: skip
     finally:
@@ -600,6 +633,9 @@ def main() -> None:
     parser.add_argument("--section", default="intake_load", help="docs/benchmarks.md section")
     parser.add_argument("--web-workers", type=int, default=0, help="serve --workers (0: default)")
     parser.add_argument("--web-threads", type=int, default=0, help="serve --threads (0: default)")
+    parser.add_argument(
+        "--multipart", action="store_true", help="send the form as a browser does (multipart)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
 
@@ -626,6 +662,7 @@ def main() -> None:
         "other CPU", "stolen",
     ]  # fmt: skip
     header = f"| {' | '.join(columns)} |\n|---|---|{'---:|' * (len(columns) - 2)}"
+    sent_as = "as multipart/form-data, as a browser does" if options.multipart else "urlencoded"
     body = f"""
 ## Public intake under load (`bench/intake_load.py`)
 
@@ -636,11 +673,12 @@ Measured {report.now()} on {report.machine()}; {tree}.
   load_places and load_demo, `NGHEDAN_TRUSTED_PROXIES=1`.
 - Client: a separate process on the same machine (it shares the 2 CPUs with the server and
   the database), {options.connections} keep-alive connections (threads, http.client).
-- A submission is one POST of the public form `/gui-y-kien/` (kind, category, a free-text
-  address in one of the demo's wards, title, description, people count, name, phone, e-mail
-  for 40 %, contact address, empty honeypot) by a new citizen with their own client address
-  (X-Forwarded-For) and phone: each one passes the per-address and per-contact limits, which
-  are counted as in production. It succeeds when it answers 302 to the confirmation page.
+- A submission is one POST of the public form `/gui-y-kien/`, sent {sent_as}
+  (kind, category, a free-text address in one of the demo's wards, title, description,
+  people count, name, phone, e-mail for 40 %, contact address, empty honeypot) by a new
+  citizen with their own client address (X-Forwarded-For) and phone: each one passes the
+  per-address and per-contact limits, which are counted as in production. It succeeds when
+  it answers 302 to the confirmation page.
   Kinds: 70 % feedback, 20 % recommendation, 7 % complaint, 3 % denunciation.
 - "intake at {options.rate:g}/s": submissions due at a fixed rate for {options.duration:g} s
   (open loop; latency counted from when each was due). "closed loop": as fast as the

@@ -4,7 +4,11 @@
     .venv/bin/python bench/intake_profile.py [--backends postgresql,sqlite] [--count 400]
                                              [--tree PATH] [--baseline-tree PATH]
                                              [--label TEXT] [--baseline-label TEXT]
-                                             [--show-queries] [--profile N] [--no-write]
+                                             [--show-queries] [--profile N] [--multipart]
+                                             [--no-write]
+
+`--multipart` sends the form as a browser does (multipart/form-data, an empty file part), as
+`bench/intake_load.py --multipart` does.
 
 For each database it prepares a fresh one as bench/intake_load.py does (PostgreSQL: a
 private server, bench/pg.py; SQLite: a file under var/bench/intake_profile/), with the
@@ -35,7 +39,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import intake_load  # noqa: E402
@@ -50,7 +54,9 @@ PROFILE_FILTER = os.environ.get("BENCH_PROFILE_FILTER", "")  # e.g. nghedan/: ou
 # --- the measuring process ----------------------------------------------------------------
 
 
-def child(count_of_submissions: int, show_queries: bool, profile: int) -> dict:
+def child(
+    count_of_submissions: int, show_queries: bool, profile: int, as_browser: bool = False
+) -> dict:
     """Runs inside the application's process (DJANGO_SETTINGS_MODULE set, tree on sys.path)."""
     import django
 
@@ -68,11 +74,16 @@ def child(count_of_submissions: int, show_queries: bool, profile: int) -> dict:
     numbers = iter(range(10**9))
 
     def send() -> None:
-        body, headers = intake_load.submission(next(numbers), seed)
+        fields, headers = intake_load.submission(next(numbers), seed)
+        fields = {"csrfmiddlewaretoken": form_token.decode(), **fields}
+        if as_browser:
+            body: str | bytes = intake_load.multipart(fields)
+            kind = f"multipart/form-data; boundary={intake_load.MULTIPART_BOUNDARY}"
+        else:
+            body, kind = urlencode(fields), "application/x-www-form-urlencoded"
         browser.cookies = SimpleCookie({"csrftoken": token})  # a new citizen: no session
         response = browser.generic(
-            "POST", intake_load.FORM, f"csrfmiddlewaretoken={form_token.decode()}&{body}",
-            content_type="application/x-www-form-urlencoded",
+            "POST", intake_load.FORM, body, content_type=kind,
             HTTP_X_FORWARDED_FOR=headers["X-Forwarded-For"],
         )  # fmt: skip
         if response.status_code != 302 or urlsplit(response["Location"]).path != intake_load.DONE:
@@ -161,7 +172,7 @@ def measure(tree: Path, backend: str, name: str, options) -> dict:
             f"sys.path.insert(1, {str(Path(__file__).resolve().parent)!r}); "
             "import json, intake_profile; "
             f"print(json.dumps(intake_profile.child({options.count}, "
-            f"{options.show_queries}, {options.profile})))"
+            f"{options.show_queries}, {options.profile}, {options.multipart})))"
         )
         print(f"[{backend}, {name}] {options.count} submissions…", file=sys.stderr)
         wait_for_quiet(patience=30)
@@ -197,6 +208,9 @@ def main() -> None:
     parser.add_argument("--show-queries", action="store_true", help="print one's queries")
     parser.add_argument("--profile", type=int, default=0, help="print the N costliest calls")
     parser.add_argument("--section", default="intake_profile", help="docs/benchmarks.md section")
+    parser.add_argument(
+        "--multipart", action="store_true", help="send the form as a browser does (multipart)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only")
     options = parser.parse_args()
 
