@@ -107,7 +107,7 @@ def command_evaluate(args: argparse.Namespace) -> int:
 
 def command_analyze(args: argparse.Namespace) -> int:
     text = args.text if args.text is not None else sys.stdin.read()
-    result = Analyzer().analyze(text)
+    result = Analyzer().analyze(text, args.context)
     print(json.dumps(result.as_dict(), ensure_ascii=False, indent=2, default=str))
     return 0
 
@@ -143,6 +143,9 @@ def parser() -> argparse.ArgumentParser:
     cards.set_defaults(run=command_cards)
     analyze = commands.add_parser("analyze", help="analyze one text (argument or stdin)")
     analyze.add_argument("text", nargs="?")
+    analyze.add_argument(
+        "--context", default="", help="for a comment: the title of the article it answers"
+    )
     analyze.set_defaults(run=command_analyze)
     return main
 

@@ -122,3 +122,14 @@ def test_evaluate_reads_the_context_field_of_an_in_article_model(tmp_path, capsy
     assert main(["evaluate", "--model", "constructiveness_in_article", "--file", str(path)]) == 0
     row = next(line for line in capsys.readouterr().out.splitlines() if "_in_article" in line)
     assert row.split()[:2] == ["constructiveness_in_article", "3"]
+
+
+def test_the_analyze_command_reads_a_comment_with_its_title(capsys):
+    from nghedan.vitext.__main__ import main
+
+    assert main(["analyze", COMMENT, "--context", TITLE]) == 0
+    with_title = json.loads(capsys.readouterr().out)
+    assert main(["analyze", COMMENT]) == 0
+    alone = json.loads(capsys.readouterr().out)
+    assert with_title["read_in_article"] == ["constructiveness"] and alone["read_in_article"] == []
+    assert with_title["constructiveness"] != alone["constructiveness"]
