@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import report  # noqa: E402
 
-from nghedan.vitext.analyzer import IN_ARTICLE, MODELS_DIR, Analyzer  # noqa: E402
+from nghedan.vitext.analyzer import FIELD_OF_IN_ARTICLE, MODELS_DIR, Analyzer  # noqa: E402
 from nghedan.vitext.evaluation import Scores, score  # noqa: E402
 from nghedan.vitext.features import featurize  # noqa: E402
 from nghedan.vitext.linear import LinearModel, ModelSet, available  # noqa: E402
@@ -54,7 +54,7 @@ def model_scores(model: LinearModel, dev: Split, labels: list[str], folded: bool
 
 def engine_scores(name: str, dev: Split, labels: list[str], folded: bool) -> Scores:
     """The dev split read by the Analyzer with each comment's context, as a deployment reads it."""
-    field = next(plain for plain, model in IN_ARTICLE.items() if model == name)
+    field = FIELD_OF_IN_ARTICLE[name]
 
     def read(text: str) -> str:
         return fold(text) if folded else text
@@ -146,7 +146,7 @@ def main() -> int:
         train, dev = task.build(args.data, [])
         labels = labels_of(task, train)
         model = LinearModel.load(MODELS_DIR, name)
-        if name in IN_ARTICLE.values():
+        if name in FIELD_OF_IN_ARTICLE:
             mine, plain = (engine_scores(name, dev, labels, folded) for folded in (False, True))
         else:
             mine, plain = (model_scores(model, dev, labels, folded) for folded in (False, True))

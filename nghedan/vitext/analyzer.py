@@ -32,6 +32,7 @@ IN_ARTICLE = {
     "toxicity": "toxicity_in_article",
     "constructiveness": "constructiveness_in_article",
 }
+FIELD_OF_IN_ARTICLE = {model: field for field, model in IN_ARTICLE.items()}
 
 
 @dataclass(frozen=True)
@@ -129,13 +130,15 @@ class Analyzer:
     ) -> None:
         """The in-article models' answers replace the plain ones for the rows with a title (of
         an article the model knows, when it reads only those)."""
+        # Each title's key once, and only when a model reads known articles alone.
+        keys = {k: features.context_key(t) for k, t in titles.items() if self.known_articles}
         for name, answer in self.in_article.predict(rows).items():
-            field = next(plain for plain, model in IN_ARTICLE.items() if model == name)
+            field = FIELD_OF_IN_ARTICLE[name]
             if field not in answers:  # its plain model is missing: the field stays empty
                 continue
             known = self.known_articles.get(name)
-            for k, title in titles.items():
-                if known is None or features.context_key(features.prepare(title)) in known:
+            for k in titles:
+                if known is None or keys[k] in known:
                     answers[field][k] = answer[k]
                     read_in_article[k].append(field)
 

@@ -230,10 +230,10 @@ class FeatureRows:
         return np.repeat(np.arange(self.rows), np.diff(self.indptr))
 
 
-def context_key(prepared_context: str) -> int:
-    """One key per context whatever its diacritics, case, spacing and punctuation: how a model
-    tells the articles it was trained on."""
-    return _stable_hash(" ".join(syllables(fold(prepared_context[:CONTEXT_CHARS]))))
+def context_key(context: str) -> int:
+    """One key per normalized context whatever its diacritics, case, spacing and punctuation:
+    how a model tells the articles it was trained on."""
+    return _stable_hash(" ".join(syllables(fold(prepare(context)[:CONTEXT_CHARS]))))
 
 
 def featurize(texts: list[str], contexts: list[str] | None = None) -> FeatureRows:

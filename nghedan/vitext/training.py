@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .evaluation import Scores, labelled_rows, read_jsonl, score
-from .features import FeatureRows, context_key, featurize, prepare, view_of
+from .features import FeatureRows, context_key, featurize, view_of
 from .linear import LinearModel, ModelSet, softmax
 from .normalize import fold, normalize
 
@@ -59,7 +59,9 @@ def _jsonl(
     return Split(rows.texts, rows.labels, rows.contexts)
 
 
-def _extra(paths: Sequence[Path], label_map: dict[str, str] | None, context_field: str = ""):
+def _extra(
+    paths: Sequence[Path], label_map: dict[str, str] | None, context_field: str = ""
+) -> Split:
     joined = Split([], [], [])
     for path in paths:
         joined = _join(joined, _jsonl(path, "label", label_map, context_field))
@@ -668,7 +670,7 @@ def _context_policy(task: Task, new_contexts: dict[str, dict], contexts: list[st
     without = new_contexts["train_new_articles_out_of_fold_without_title"][task.metric]
     if with_title >= without:
         return {"context_policy": "all"}
-    known = sorted({context_key(prepare(normalize(c))) for c in contexts if c.strip()})
+    known = sorted({context_key(normalize(c)) for c in contexts if c.strip()})
     return {"context_policy": "known", "known_contexts": [f"{key:016x}" for key in known]}
 
 

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from nghedan.vitext.analyzer import MODELS_DIR, Analyzer
-from nghedan.vitext.features import context_key, featurize, prepare, view_of
+from nghedan.vitext.features import context_key, featurize, view_of
 from nghedan.vitext.linear import LinearModel, ModelSet
 from nghedan.vitext.normalize import fold, normalize
 
@@ -85,7 +85,7 @@ def test_a_comment_under_an_article_the_model_knows_is_read_with_its_title(tmp_p
     meta_path = tmp_path / "toxicity_in_article.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
     # Known whatever its diacritics, case and punctuation.
-    known = context_key(prepare(normalize("BẮT NGHI PHẠM SÁT HẠI HAI BÉ GÁI, RỒI BỎ TRỐN!")))
+    known = context_key(normalize("BẮT NGHI PHẠM SÁT HẠI HAI BÉ GÁI, RỒI BỎ TRỐN!"))
     meta["known_contexts"] = [f"{known:016x}"]
     meta_path.write_text(json.dumps(meta), encoding="utf-8")
     other = "Xe buýt điện chạy thử trên đường Nguyễn Huệ"
