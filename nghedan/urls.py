@@ -20,5 +20,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
+handler400 = "nghedan.shell.views.bad_request"
 handler403 = "nghedan.shell.views.forbidden"
 handler404 = "nghedan.shell.views.not_found"

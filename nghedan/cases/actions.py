@@ -361,13 +361,20 @@ def do_close(actor, case: Case) -> Case:
     return case
 
 
+def reopen_until(case: Case) -> datetime | None:
+    """The last moment the citizen may ask for the answer to be looked at again."""
+    if case.resolved_at is None:
+        return None
+    return case.resolved_at + timedelta(days=settings.REOPEN_DAYS)
+
+
 @transaction.atomic
 def do_reopen(actor, case: Case, reason: str) -> Case:
     """The citizen is not satisfied: once, within the window after the answer."""
     if case.reopen_count >= 1:
         raise Refused("reopened_before", _("Vụ việc này đã được mở lại một lần."))
-    window = timedelta(days=settings.REOPEN_DAYS)
-    if case.resolved_at is None or timezone.now() - case.resolved_at > window:
+    until = reopen_until(case)
+    if until is None or timezone.now() > until:
         raise Refused(
             "reopen_too_late",
             _("Chỉ có thể đề nghị xem xét lại trong %(days)s ngày kể từ khi có kết quả.")

@@ -51,6 +51,14 @@ MAX_TOTAL_BYTES = 25 * MB  # all the files of a case together
 # A picture is decoded in memory to remove its metadata: 50 million pixels (a 48-megapixel
 # phone photo, all frames of an animation together) is about 150 MB of memory at most.
 MAX_IMAGE_PIXELS = 50_000_000
+# An animation is decoded and encoded again frame by frame, and every frame costs time and
+# memory beyond its pixels: 200,000 frames of 1 × 1 (a 4.6 MB GIF) took 34 s and 741 MB. What
+# a citizen sends (a phone's short clip or a screen recording made GIF) runs some seconds:
+# 500 frames is 20 s at 25 frames a second, and takes a fraction of a second to check.
+MAX_FRAMES = 500
+# So that tiny frames cannot pass the pixel limit either, however high MAX_FRAMES is set, each
+# frame counts as at least 64 × 64 pixels.
+MIN_FRAME_PIXELS = 64 * 64
 JPEG_QUALITY = 90
 HEAD_BYTES = 512
 NAME_MAX = 200  # Attachment.original_name
@@ -307,27 +315,61 @@ def unreadable(name: str) -> Refused:
     )  # fmt: skip
 
 
+def too_many_frames(name: str) -> Refused:
+    return refuse(
+        "attachment_too_many_frames",
+        _("Ảnh động “%(name)s” có hơn %(limit)d khung hình, quá mức hệ thống nhận. Hãy gửi "
+          "ảnh tĩnh (một ảnh chụp hoặc ảnh chụp màn hình) thay cho ảnh động, hoặc cắt ảnh "
+          "động còn tối đa %(limit)d khung hình, rồi gửi lại.")
+        % {"name": name, "limit": MAX_FRAMES},
+    )  # fmt: skip
+
+
+def image_too_large(name: str, width: int, height: int, frames: int) -> Refused:
+    values = {"name": name, "width": width, "height": height, "frames": frames,
+              "limit": MAX_IMAGE_PIXELS // 1_000_000}  # fmt: skip
+    if frames > 1:
+        message = _(
+            "Ảnh động “%(name)s” quá lớn (%(frames)d khung hình, mỗi khung %(width)d × "
+            "%(height)d điểm ảnh), quá mức %(limit)d triệu điểm ảnh cho cả ảnh. Hãy gửi ảnh "
+            "tĩnh (một ảnh chụp hoặc ảnh chụp màn hình), hoặc thu nhỏ hay cắt ngắn ảnh động, "
+            "rồi gửi lại."
+        )
+    else:
+        message = _(
+            "Ảnh “%(name)s” quá lớn (%(width)d × %(height)d điểm ảnh). Hãy thu nhỏ ảnh dưới "
+            "%(limit)d triệu điểm ảnh, hoặc chụp ở chế độ thường, rồi gửi lại."
+        )
+    return refuse("attachment_image_too_large", message % values)
+
+
+def frame_pixels(width: int, height: int) -> int:
+    return max(width * height, MIN_FRAME_PIXELS)
+
+
 def without_metadata(upload: BinaryIO, name: str, found: Format) -> bytes:
     """The picture decoded and encoded again in its own format, upright as it was shown
     (EXIF orientation applied), with no EXIF, XMP, comments or text; only the colour profile
-    and transparency are kept. Refused if Pillow cannot read it as the format it claims."""
+    and transparency are kept. Refused if Pillow cannot read it as the format it claims, and,
+    before any frame is decoded, if it has too many frames or pixels."""
     upload.seek(0)
     try:
         with Image.open(upload) as image:
             if image.format not in found.pillow:
                 raise unreadable(name)
             width, height = image.size
-            frames = getattr(image, "n_frames", 1) if found.animated else 1
-            if width * height * frames > MAX_IMAGE_PIXELS:
-                raise refuse(
-                    "attachment_image_too_large",
-                    _("Ảnh “%(name)s” quá lớn (%(width)d × %(height)d điểm ảnh). Hãy thu nhỏ "
-                      "ảnh dưới %(limit)d triệu điểm ảnh, hoặc chụp ở chế độ thường, rồi "
-                      "gửi lại.")
-                    % {"name": name, "width": width, "height": height,
-                       "limit": MAX_IMAGE_PIXELS // 1_000_000},
-                )  # fmt: skip
-            return encode(image, found)
+            frames = 1
+            if found.animated and image.format == "GIF":
+                # A GIF does not say how many frames it has: Pillow's n_frames reads the whole
+                # file (0.8 s for 200,000 frames). Count only as far as the limit.
+                frames, width, height = gif_frames(upload, MAX_FRAMES + 1)
+            elif found.animated:
+                frames = getattr(image, "n_frames", 1)  # from the header (APNG acTL, WebP)
+            if frames > MAX_FRAMES:
+                raise too_many_frames(name)
+            if frame_pixels(width, height) * frames > MAX_IMAGE_PIXELS:
+                raise image_too_large(name, width, height, frames)
+            return encode(image, found, name)
     except Refused:
         raise
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError,
@@ -337,11 +379,67 @@ def without_metadata(upload: BinaryIO, name: str, found: Format) -> bytes:
         upload.seek(0)
 
 
-def encode(image: Image.Image, found: Format) -> bytes:
+def gif_frames(upload: BinaryIO, most: int) -> tuple[int, int, int]:
+    """A GIF's frames, counted from their descriptors without decoding any and at most to
+    `most`, and the size of its canvas (which a frame reaching past the screen size of the
+    header makes larger, in Pillow). `encode` counts again as it decodes, for a broken file
+    that Pillow reads otherwise."""
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        head = upload.read(13)
+        width, height = int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+        skip_gif_palette(upload, head[10])
+        frames = 0
+        while frames < most:
+            block = upload.read(1)
+            if not block or block == b";":  # the end
+                break
+            if block == b"!":  # an extension: its label, then its data
+                upload.read(1)
+                skip_gif_data(upload)
+            elif block == b",":  # a frame: where it is, its palette, then its pixels
+                descriptor = upload.read(9)
+                if len(descriptor) < 9:
+                    break
+                left, top, across, down = (int.from_bytes(descriptor[i : i + 2], "little")
+                                           for i in range(0, 8, 2))  # fmt: skip
+                width, height = max(width, left + across), max(height, top + down)
+                skip_gif_palette(upload, descriptor[8])
+                upload.read(1)  # the LZW code size
+                skip_gif_data(upload)
+                frames += 1
+            # Any other byte is passed over, as Pillow does.
+        return frames, width, height
+    finally:
+        upload.seek(position)
+
+
+def skip_gif_palette(upload: BinaryIO, flags: int) -> None:
+    if flags & 0x80:
+        upload.seek(3 << ((flags & 7) + 1), os.SEEK_CUR)
+
+
+def skip_gif_data(upload: BinaryIO) -> None:
+    """Pass over data sub-blocks: each a length byte and as many bytes, the last of length 0."""
+    while (length := upload.read(1)) and length[0]:
+        upload.seek(length[0], os.SEEK_CUR)
+
+
+def encode(image: Image.Image, found: Format, name: str) -> bytes:
     icc_profile = image.info.get("icc_profile")
     loop = image.info.get("loop", 0)
-    frames, durations = [], []
+    frames: list[Image.Image] = []
+    durations: list[int] = []
+    pixels = 0
     for frame in ImageSequence.Iterator(image):
+        # The frame's size is known before its pixels are decoded: the limits hold whatever
+        # the header said.
+        pixels += frame_pixels(*frame.size)
+        if len(frames) >= MAX_FRAMES:
+            raise too_many_frames(name)
+        if pixels > MAX_IMAGE_PIXELS:
+            raise image_too_large(name, *frame.size, len(frames) + 1)
         durations.append(frame.info.get("duration", 0))
         frames.append(bare(ImageOps.exif_transpose(frame)))
         if not found.animated:

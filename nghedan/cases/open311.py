@@ -27,13 +27,15 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from nghedan.api import idempotency
 from nghedan.api.auth import token_auth
 from nghedan.cases import actions
 from nghedan.cases.access import PUBLIC_KINDS, get_public_case, public_cases
 from nghedan.cases.api import ambiguous_place_message
-from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind
+from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind, phone_digits
 from nghedan.lib import ratelimit
 from nghedan.lib.addresses import client_address
+from nghedan.lib.plain_text import visible_text
 from nghedan.lib.refusal import Refused
 from nghedan.places import gazetteer
 
@@ -46,6 +48,9 @@ CONTENT_TYPES = {
     "xml": "text/xml; charset=utf-8",
 }
 XML_DECLARATION = b'<?xml version="1.0" encoding="utf-8"?>\n'
+# Characters XML 1.0 forbids: one of them in one stored title would break the whole feed.
+NOT_XML_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 # The element name of one item of each list, in XML.
 ITEM_NAMES = {
     "services": "service",
@@ -65,6 +70,7 @@ MAX_REQUESTS = 1000
 MAX_SPAN = timedelta(days=90)
 MAX_DESCRIPTION = 4000
 MAX_TITLE = 200
+MAX_EMAIL = 254  # the column's length, and RFC 5321's limit on a usable address
 # Posts without an api_key are limited per client address, like the public form; an
 # application with a key sends for many people and gets more.
 POSTS_PER_HOUR = 10
@@ -93,7 +99,7 @@ def _xml_text(value) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return NOT_XML_CHARACTERS.sub("", str(value))
 
 
 def _xml_element(name: str, value) -> ET.Element:
@@ -128,8 +134,10 @@ def error_response(fmt: str, status: int, descriptions: Iterable[str]) -> HttpRe
     return render(fmt, "errors", errors, status=status)
 
 
-def format_of(path: str) -> str:
-    return "json" if path.rstrip("/").endswith(".json") else "xml"
+def format_of(path: str) -> str | None:
+    """json or xml from the path's suffix, whatever its case; None for any other suffix."""
+    suffix = path.rstrip("/").rpartition("/")[2].rpartition(".")[2].lower()
+    return suffix if suffix in CONTENT_TYPES else None
 
 
 def open311_view(*methods: str) -> Callable:
@@ -147,25 +155,35 @@ def open311_view(*methods: str) -> Callable:
                 )  # fmt: skip
                 response["Allow"] = ", ".join(methods)
                 return response
-            try:
-                return view(request, fmt, **kwargs)
-            except Open311Error as error:
-                return error_response(fmt, error.status, error.descriptions)
-            except Refused as refusal:
-                return error_response(fmt, refusal.status, [refusal.message])
-            except Http404:
-                return error_response(fmt, 404, [not_found_text()])
-            except Exception:
-                logger.exception("Open311 %s %s failed", request.method, request.path)
-                return error_response(fmt, 500, [server_error_text()])
+            return answered(view, request, fmt, **kwargs)
 
         return wrapped
 
     return decorate
 
 
+def answered(view: Callable, request: HttpRequest, fmt: str, **kwargs) -> HttpResponse:
+    """The view's response, or its failure as a response in the spec's error format."""
+    try:
+        return view(request, fmt, **kwargs)
+    except Open311Error as error:
+        return error_response(fmt, error.status, error.descriptions)
+    except Refused as refusal:
+        return error_response(fmt, refusal.status, [refusal.message])
+    except Http404:
+        return error_response(fmt, 404, [not_found_text()])
+    except Exception:
+        logger.exception("Open311 %s %s failed", request.method, request.path)
+        return error_response(fmt, 500, [server_error_text()])
+
+
 def not_found_text() -> str:
     return _("Không tìm thấy. Hãy kiểm tra lại đường dẫn và mã số.")
+
+
+def unknown_format_text() -> str:
+    return _("Chỉ phục vụ định dạng .json hoặc .xml, viết thường: hãy thêm một trong hai đuôi "
+             "đó vào cuối đường dẫn, ví dụ services.json hoặc requests.xml.")  # fmt: skip
 
 
 def server_error_text() -> str:
@@ -323,10 +341,13 @@ def request_out(case: Case) -> dict:
 def parse_w3c(value: str, name: str) -> datetime:
     # A "+" left unencoded in a query string arrives as a space; a W3C date has no spaces.
     text = value.strip().replace(" ", "+")
-    moment = parse_datetime(text)
-    if moment is None:
-        day = parse_date(text) if len(text) == 10 else None
-        moment = datetime.combine(day, time.min) if day else None
+    try:
+        moment = parse_datetime(text)
+        if moment is None:
+            day = parse_date(text) if len(text) == 10 else None
+            moment = datetime.combine(day, time.min) if day else None
+    except ValueError:  # well formed but impossible: 30 February, 25 o'clock, +99:00
+        moment = None
     if moment is None:
         raise Open311Error(
             400,
@@ -339,7 +360,9 @@ def parse_w3c(value: str, name: str) -> datetime:
 
 
 def _listed(value: str | None) -> list[str]:
-    return [item.strip() for item in (value or "").split(",") if item.strip()]
+    """The comma-separated values, without control characters (PostgreSQL refuses NUL)."""
+    items = (visible_text(item) for item in (value or "").split(","))
+    return [item for item in items if item]
 
 
 def _window(start_text: str | None, end_text: str | None) -> tuple[datetime, datetime]:
@@ -434,8 +457,14 @@ def _check_rate(request: HttpRequest, caller) -> None:
         )
 
 
+def _text(data, name: str) -> str:
+    """A posted field as people meant it: NFC, without control or invisible characters (NUL
+    fails on PostgreSQL, a control character would break the XML feed)."""
+    return visible_text(data.get(name, ""))
+
+
 def _kind(data) -> str:
-    kind = data.get("attribute[kind]", "").strip() or Kind.FEEDBACK.value
+    kind = _text(data, "attribute[kind]") or Kind.FEEDBACK.value
     if kind in OPEN311_KINDS:
         return kind
     if kind in (Kind.COMPLAINT, Kind.DENUNCIATION):
@@ -448,13 +477,24 @@ def _kind(data) -> str:
                               "(kiến nghị)."))  # fmt: skip
 
 
+def _description(data, errors: list[str]) -> str:
+    description = _text(data, "description")
+    if not description:
+        errors.append(_("Thiếu nội dung (description): hãy mô tả sự việc, nơi xảy ra, từ khi "
+                        "nào."))  # fmt: skip
+    elif len(description) > MAX_DESCRIPTION:
+        errors.append(_("Nội dung (description) tối đa %(limit)s ký tự.")
+                      % {"limit": MAX_DESCRIPTION})  # fmt: skip
+    return description
+
+
 def _commune(data, errors: list[str]):
-    address = data.get("address_string", "").strip()
+    address = _text(data, "address_string")
     if not address:
-        if data.get("lat", "").strip() or data.get("long", "").strip():
+        if _text(data, "lat") or _text(data, "long"):
             errors.append(_("Hệ thống không hỗ trợ tọa độ, hãy gửi address_string (tên đường, "
                             "phường, xã, tỉnh, thành phố)."))  # fmt: skip
-        elif data.get("address_id", "").strip():
+        elif _text(data, "address_id"):
             errors.append(_("Hệ thống không hỗ trợ address_id, hãy gửi address_string."))
         else:
             errors.append(_("Thiếu nơi xảy ra: hãy gửi address_string, ví dụ "
@@ -478,16 +518,21 @@ def _commune(data, errors: list[str]):
 
 def _person(data, errors: list[str]) -> dict:
     name = " ".join(
-        part for part in (data.get("last_name", "").strip(), data.get("first_name", "").strip())
-        if part
+        part for part in (_text(data, "last_name"), _text(data, "first_name")) if part
     )  # fmt: skip
-    phone = data.get("phone", "").strip()
-    email = data.get("email", "").strip()
+    phone = _text(data, "phone")
+    email = _text(data, "email")
     if len(name) > 150:
         errors.append(_("Họ và tên (last_name, first_name) tối đa 150 ký tự."))
-    if phone and not re.fullmatch(r"\+?[0-9 .]{9,15}", phone):
+    if phone and not (
+        re.fullmatch(r"\+?[0-9 .]{9,20}", phone) and 9 <= len(phone_digits(phone)) <= 15
+    ):
         errors.append(_("Số điện thoại (phone) gồm 9–15 chữ số, ví dụ 0909 123 456."))
-    if email:
+    if len(email) > MAX_EMAIL:
+        errors.append(_("email tối đa %(limit)s ký tự, địa chỉ đã gửi dài %(length)s: hãy gửi "
+                        "một địa chỉ ngắn hơn hoặc bỏ trống.")
+                      % {"limit": MAX_EMAIL, "length": len(email)})  # fmt: skip
+    elif email:
         try:
             validate_email(email)
         except DjangoValidationError:
@@ -495,10 +540,16 @@ def _person(data, errors: list[str]) -> dict:
     return {"submitter_name": name, "submitter_phone": phone, "submitter_email": email}
 
 
+def _is_anonymous(person: dict) -> bool:
+    """Anonymous only when nothing tells who sent it: a phone or an e-mail alone is one."""
+    return not (person["submitter_name"] or person["submitter_phone"]
+                or person["submitter_email"])  # fmt: skip
+
+
 def _title(data, kind: str, category: Category, errors: list[str]) -> str:
     """The public summary: the one sent, else the kind and category (the full text is not
     published, so nothing personal a person wrote in it reaches the feed)."""
-    title = " ".join(data.get("attribute[title]", "").split())
+    title = " ".join(_text(data, "attribute[title]").split())
     if len(title) > MAX_TITLE:
         errors.append(_("attribute[title] tối đa %(limit)s ký tự.") % {"limit": MAX_TITLE})
     return title or _("%(kind)s về %(category)s") % {
@@ -506,40 +557,90 @@ def _title(data, kind: str, category: Category, errors: list[str]) -> str:
     }  # fmt: skip
 
 
+def _require_form(request: HttpRequest) -> None:
+    """GeoReport v2 posts are form-encoded: a JSON body would read as all fields missing.
+    A post with no Content-Type (an empty body) goes on, to be told which fields it lacks."""
+    if request.content_type and request.content_type not in FORM_CONTENT_TYPES:
+        raise Open311Error(
+            400,
+            _("Nội dung gửi lên phải mã hóa dạng biểu mẫu (Content-Type: "
+              "application/x-www-form-urlencoded) như GeoReport v2 quy định, không phải "
+              "“%(type)s”: hãy gửi service_code, description… dạng tên=giá trị.")
+            % {"type": request.content_type[:100]},
+        )  # fmt: skip
+
+
+def _outside_area(commune) -> str:
+    return _("Nơi xảy ra được hiểu là “%(place)s”, nằm ngoài địa bàn hệ thống này phục vụ nên "
+             "không có cơ quan nhận xử lý. Hãy gửi tới chính quyền địa phương nơi đó, hoặc sửa "
+             "address_string nếu ghi nhầm.") % {"place": commune}  # fmt: skip
+
+
 def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
-    data = request.POST
+    _require_form(request)
+    key = request.headers.get(idempotency.HEADER)
+    if key is not None:
+        # Read before POST parses it: a multipart body read from the stream is gone after,
+        # and the key's reservation hashes the body.
+        request.body  # noqa: B018
     caller = _caller(request)
     _check_rate(request, caller)
-    code = data.get("service_code", "").strip()
+    if key is None or caller is None:
+        # The reservations are per user (api.IdempotentRequest.user): without an api_key
+        # there is no one to keep the key for, so the post is taken as it comes.
+        return _create(request, fmt, caller)
+    return _create_once(request, fmt, caller, key)
+
+
+def _create_once(request: HttpRequest, fmt: str, caller, key: str) -> HttpResponse:
+    """Like /api/v1 (nghedan.api.idempotency): the first answer (2xx or 4xx) is kept and a
+    retry with the same key gets it again; a 5xx frees the key so that a retry runs again."""
+    if not idempotency.VALID_KEY.fullmatch(key):
+        raise Refused("bad_idempotency_key", idempotency.BAD_KEY, status=400)
+    request.auth = caller  # type: ignore[attr-defined]  # whom claim() keeps the key for
+    claimed = idempotency.claim(request, key)
+    if isinstance(claimed, HttpResponse):
+        claimed["Content-Type"] = CONTENT_TYPES[fmt]  # replay() assumes JSON
+        return claimed
+    response = None
+    try:
+        response = answered(_create, request, fmt, caller=caller)
+        return response
+    finally:
+        idempotency.record(claimed, response)
+
+
+def _create(request: HttpRequest, fmt: str, caller) -> HttpResponse:
+    data = request.POST
+    code = _text(data, "service_code")
     if not code:
         raise Open311Error(400, _("Thiếu service_code: hãy chọn một loại trong services.json."))
     category = get_category(code)
     kind = _kind(data)
     errors: list[str] = []
-    description = data.get("description", "").strip()
-    if not description:
-        errors.append(_("Thiếu nội dung (description): hãy mô tả sự việc, nơi xảy ra, từ khi "
-                        "nào."))  # fmt: skip
-    elif len(description) > MAX_DESCRIPTION:
-        errors.append(_("Nội dung (description) tối đa %(limit)s ký tự.")
-                      % {"limit": MAX_DESCRIPTION})  # fmt: skip
+    description = _description(data, errors)
     commune = _commune(data, errors)
     person = _person(data, errors)
     title = _title(data, kind, category, errors)
     if errors:
         raise Open311Error(400, *errors)
-    case = actions.do_submit_case(
-        caller,
-        kind=kind,
-        channel=Channel.OPEN311,
-        category=category,
-        title=title,
-        description=description,
-        commune=commune,
-        address=data.get("address_string", "").strip(),
-        is_anonymous=not person["submitter_name"],
-        **person,
-    )
+    try:
+        case = actions.do_submit_case(
+            caller,
+            kind=kind,
+            channel=Channel.OPEN311,
+            category=category,
+            title=title,
+            description=description,
+            commune=commune,
+            address=_text(data, "address_string"),
+            is_anonymous=_is_anonymous(person),
+            **person,
+        )
+    except Refused as refusal:
+        if refusal.code != "no_route":
+            raise
+        raise Open311Error(400, _outside_area(commune)) from None
     return render(fmt, "service_requests", [created_out(case)], status=201)
 
 
@@ -559,4 +660,11 @@ def created_out(case: Case) -> dict:
 
 @csrf_exempt
 def not_found(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-    return error_response(format_of(request.path), 404, [not_found_text()])
+    """Any path the routes do not serve. The routes take .json and .xml in lower case only,
+    so any other suffix (or none) is answered by saying which ones are served."""
+    fmt = format_of(request.path)
+    if fmt is None:
+        return error_response("xml", 404, [unknown_format_text()])  # XML: the spec's default
+    if not request.path.rstrip("/").endswith(f".{fmt}"):  # .JSON, .Xml
+        return error_response(fmt, 404, [unknown_format_text()])
+    return error_response(fmt, 404, [not_found_text()])

@@ -16,6 +16,7 @@ from nghedan.cases import rule_cache
 from nghedan.cases.actions import CODE_ALPHABET
 from nghedan.cases.attachments import LIMITS, AttachmentsField
 from nghedan.cases.models import Case, Category, Kind, phone_digits
+from nghedan.lib.plain_text import visible_text
 from nghedan.lib.refusal import Refused
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
@@ -23,7 +24,10 @@ from nghedan.places.models import Commune
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 2000
 PEOPLE_COUNT_MAX = 100_000
-PHONE_PATTERN = r"^\+?[0-9 .]{9,15}$"
+PHONE_PATTERN = r"^\+?[0-9 .]{9,20}$"
+PHONE_DIGITS = range(9, 16)
+# 1.000 or 10 000: Vietnamese writes thousands with a dot or a space.
+THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
 
 KIND_EXPLANATIONS = {
     Kind.FEEDBACK: _(
@@ -61,6 +65,14 @@ COMPLAINT_NOT_ANONYMOUS = _(
     "Khiếu nại không gửi ẩn danh được: người khiếu nại phải ghi rõ họ tên, địa chỉ (Luật Khiếu "
     "nại 2011 Điều 8). Hãy bỏ chọn “Gửi ẩn danh” và ghi họ tên, địa chỉ."
 )
+PHONE_DIGITS_MESSAGE = _("Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456.")
+IDENTITY_MISSING = {
+    "submitter_name": _("Hãy ghi họ và tên của bạn."),
+    "submitter_address": _("Hãy ghi địa chỉ liên hệ của bạn."),
+}
+COMPLAINANT_UNNAMED = _(
+    "Khiếu nại phải ghi rõ họ tên và địa chỉ của người khiếu nại (Luật Khiếu nại 2011 Điều 8)."
+)
 DENOUNCER_UNNAMED = _(
     "Tố cáo phải ghi rõ họ tên và địa chỉ của người tố cáo (Luật Tố cáo 2018 Điều 23). Nếu "
     "không muốn ghi, hãy chọn “Gửi ẩn danh”: khi đó nội dung chỉ được lưu làm thông tin, không "
@@ -79,6 +91,30 @@ def normalize_code(text: str) -> str | None:
 def contact_key(contact: str) -> str:
     """A contact as a rate-limit key: compared, counted, never stored as written."""
     return hashlib.sha256(contact.encode()).hexdigest()[:32]
+
+
+class TextField(forms.CharField):
+    """Text as the person meant it: composed (NFC), without control characters or invisible
+    marks, before it is required or measured, so that a zero-width space is not a title and a
+    decomposed letter is not counted twice."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        return visible_text(text) if text else text
+
+
+class CountField(forms.IntegerField):
+    """A number of people, also written with thousands separators ("1.000", "10 000"), which
+    the plain field would read as 1 and 10 or refuse."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip()
+            if THOUSANDS.fullmatch(value):
+                value = re.sub(r"[. ]", "", value)
+            elif "." in value or "," in value:  # a part of a person, or "1.00" read as 1
+                raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class ActiveCategoryField(forms.ModelChoiceField):
@@ -118,7 +154,7 @@ class SubmitForm(forms.Form):
             "invalid_choice": _("Lĩnh vực này không còn dùng. Hãy chọn lại trong danh sách."),
         },
     )
-    address = forms.CharField(
+    address = TextField(
         label=_("Nơi xảy ra sự việc"),
         max_length=gazetteer.MAX_ADDRESS_LENGTH,
         help_text=_("Số nhà, đường, phường hoặc xã (tên cũ hay tên mới đều được), tỉnh, "
@@ -131,7 +167,7 @@ class SubmitForm(forms.Form):
     )  # fmt: skip
     # The commune chosen among the candidates, kept (hidden) when the form comes back.
     commune = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
-    title = forms.CharField(
+    title = TextField(
         label=_("Tóm tắt"),
         max_length=200,
         help_text=_("Một câu ngắn, ví dụ “Ngập nước đường Lê Lợi sau mỗi trận mưa”."),
@@ -141,7 +177,7 @@ class SubmitForm(forms.Form):
                             "Phần chi tiết hãy ghi ở ô Nội dung."),
         },
     )  # fmt: skip
-    description = forms.CharField(
+    description = TextField(
         label=_("Nội dung"),
         max_length=DESCRIPTION_MAX,
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -153,7 +189,7 @@ class SubmitForm(forms.Form):
                             "Hãy rút gọn, chỉ giữ những điều chính."),
         },
     )  # fmt: skip
-    people_count = forms.IntegerField(
+    people_count = CountField(
         label=_("Số người cùng nêu ý kiến này"),
         min_value=1,
         max_value=PEOPLE_COUNT_MAX,
@@ -161,12 +197,12 @@ class SubmitForm(forms.Form):
         help_text=_("Để 1 nếu chỉ mình bạn gửi."),
         error_messages={
             "required": _("Hãy ghi số người cùng nêu ý kiến, ít nhất là 1."),
-            "invalid": _("Hãy ghi một số, ví dụ 1 hoặc 15."),
+            "invalid": _("Hãy ghi một số, ví dụ 1, 15 hoặc 1.000."),
             "min_value": _("Số người ít nhất là 1."),
             "max_value": _("Số người nhiều nhất là %(limit_value)s."),
         },
     )
-    submitter_name = forms.CharField(
+    submitter_name = TextField(
         label=_("Họ và tên"),
         max_length=150,
         required=False,
@@ -178,8 +214,8 @@ class SubmitForm(forms.Form):
         max_length=20,
         required=False,
         error_messages={
-            "invalid": _("Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456."),
-            "max_length": _("Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456."),
+            "invalid": PHONE_DIGITS_MESSAGE,
+            "max_length": PHONE_DIGITS_MESSAGE,
         },
     )
     submitter_email = forms.EmailField(
@@ -188,7 +224,7 @@ class SubmitForm(forms.Form):
         required=False,
         error_messages={"invalid": _("E-mail chưa đúng dạng, ví dụ ten@example.vn.")},
     )
-    submitter_address = forms.CharField(
+    submitter_address = TextField(
         label=_("Địa chỉ liên hệ"),
         max_length=300,
         required=False,
@@ -246,6 +282,12 @@ class SubmitForm(forms.Form):
 
     # --- validation ---------------------------------------------------------------------
 
+    def clean_submitter_phone(self) -> str:
+        phone = self.cleaned_data["submitter_phone"]
+        if phone and len(phone_digits(phone)) not in PHONE_DIGITS:
+            raise forms.ValidationError(PHONE_DIGITS_MESSAGE, code="invalid")
+        return phone
+
     def clean(self):
         data = super().clean()
         if data.get("address"):
@@ -270,13 +312,21 @@ class SubmitForm(forms.Form):
         return None
 
     def check_anonymity(self, data: dict) -> None:
+        """A complaint, and a denunciation not sent anonymously, name their sender: the
+        missing name or address is pointed out beside its own field."""
         kind, anonymous = data.get("kind"), data.get("is_anonymous")
         if kind == Kind.COMPLAINT and anonymous:
             self.add_error("is_anonymous", COMPLAINT_NOT_ANONYMOUS)
-        named = (data.get("submitter_name") or "").strip()
-        placed = (data.get("submitter_address") or "").strip()
-        if kind == Kind.DENUNCIATION and not anonymous and not (named and placed):
-            self.add_error("submitter_name", DENOUNCER_UNNAMED)
+            return
+        if kind not in (Kind.COMPLAINT, Kind.DENUNCIATION) or anonymous:
+            return
+        missing = [name for name in IDENTITY_MISSING if not data.get(name)]
+        if missing:
+            unnamed = COMPLAINANT_UNNAMED if kind == Kind.COMPLAINT else DENOUNCER_UNNAMED
+            self.add_error(None, unnamed)
+        for name in missing:
+            if name not in self.errors:
+                self.add_error(name, IDENTITY_MISSING[name])
 
     # --- what the view needs ------------------------------------------------------------
 
@@ -404,7 +454,7 @@ class SenderForm(forms.Form):
     """A form only the person who sent the case may use; asks for their phone or e-mail when
     that is how they prove it."""
 
-    contact = forms.CharField(
+    contact = TextField(
         label=_("Số điện thoại hoặc e-mail bạn đã ghi khi gửi"),
         max_length=254,
         required=False,
@@ -473,7 +523,7 @@ class RateForm(SenderForm):
         error_messages={"required": _("Hãy cho biết vấn đề đã được giải quyết hay chưa."),
                         "invalid_choice": _("Hãy cho biết vấn đề đã được giải quyết hay chưa.")},
     )  # fmt: skip
-    comment = forms.CharField(
+    comment = TextField(
         label=_("Ý kiến thêm (không bắt buộc)"),
         max_length=NOTE_MAX,
         required=False,
@@ -486,7 +536,7 @@ class ReopenForm(SenderForm):
     prefix = "reopen"
     field_order = ["reason", "contact"]
 
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Vì sao bạn chưa hài lòng?"),
         max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -15,13 +15,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nghedan.cases.access import cases_sent_by, get_public_case
-from nghedan.cases.actions import do_rate, do_reopen
-from nghedan.cases.attachments import do_submit_case_with_attachments
+from nghedan.cases.actions import do_rate, do_reopen, reopen_until
+from nghedan.cases.attachments import do_attach, do_submit_case_with_attachments
 from nghedan.cases.duplicates import already_sent
 from nghedan.cases.models import Case, CaseDeadline, Channel, Rating
 from nghedan.cases.public_forms import (
@@ -98,11 +99,31 @@ def too_many_submissions(request, form: SubmitForm):
     return render_submit(request, form, status=429)
 
 
+def address_allowed(request) -> bool:
+    return ratelimit.allow(
+        "case_submit", address_key(request), limit=settings.SUBMITS_PER_HOUR, window=HOUR
+    )
+
+
 def contact_allowed(form: SubmitForm) -> bool:
     return ratelimit.allow_all(
         "case_submit_contact", form.contact_keys(),
         limit=settings.SUBMITS_PER_CONTACT_PER_DAY, window=DAY,
     )  # fmt: skip
+
+
+def not_counted(request, form: SubmitForm | None = None) -> None:
+    """A sending refused for what was typed made nothing: it does not count against the person
+    (a citizen correcting a typo is not flooding)."""
+    ratelimit.give_back("case_submit", [address_key(request)], window=HOUR)
+    if form is not None:
+        ratelimit.give_back("case_submit_contact", form.contact_keys(), window=DAY)
+
+
+def refused(request, form: SubmitForm, refusal: Refused, *, contact_counted: bool):
+    not_counted(request, form if contact_counted else None)
+    form.show_refusal(refusal)
+    return render_submit(request, form, status=refusal.status)
 
 
 def submit(request):
@@ -112,10 +133,10 @@ def submit(request):
     form = SubmitForm(data=data, files=files, initial=contact_initial(request.user))
     if data is None:
         return render_submit(request, form)
-    if not ratelimit.allow("case_submit", address_key(request), limit=settings.SUBMITS_PER_HOUR,
-                           window=HOUR):  # fmt: skip
+    if not address_allowed(request):
         return too_many_submissions(request, form)
     if not form.is_valid():
+        not_counted(request)
         return render_submit(request, form, status=400)
     if form.is_from_a_robot():
         form.add_error(None, _("Không gửi được biểu mẫu. Vui lòng tải lại trang và thử lại."))
@@ -124,18 +145,28 @@ def submit(request):
         return too_many_submissions(request, form)
     # Someone who asks for anonymity is not tied to their account either.
     sender = request.user if is_signed_in(request.user) and not form.wants_anonymity() else None
+    files = form.cleaned_data["attachments"]
     if (resent := already_sent(submitted_by=sender, **form.case_fields())) is not None:
-        return render(request, "cases/duplicates_resent.html", {"case": resent})
+        return add_to_resent(request, form, resent, sender, files)
     try:
         # The case and its files are taken in together: a refused file leaves no case.
         case = do_submit_case_with_attachments(
-            sender, form.cleaned_data["attachments"], channel=Channel.WEB, submitted_by=sender,
-            **form.case_fields(),
-        )  # fmt: skip
+            sender, files, channel=Channel.WEB, submitted_by=sender, **form.case_fields()
+        )
     except Refused as refusal:
-        form.show_refusal(refusal)
-        return render_submit(request, form, status=refusal.status)
+        return refused(request, form, refusal, contact_counted=True)
     return redirect(confirmation_url(case, form.can_be_answered()))
+
+
+def add_to_resent(request, form: SubmitForm, case: Case, sender, files):
+    """The same person sent the same matter again: no second case, but the files they add
+    (a new photo of the same flooding) go with the case they sent before."""
+    try:
+        attached = do_attach(sender, case, files) if files else []
+    except Refused as refusal:
+        return refused(request, form, refusal, contact_counted=True)
+    context = {"case": case, "attached": attached}
+    return render(request, "cases/duplicates_resent.html", context)
 
 
 def confirmation_url(case: Case, answerable: bool) -> str:
@@ -265,9 +296,14 @@ def sender_notice(case: Case, user) -> str:
     return str(nobody_can_prove(case))
 
 
+def may_still_reopen(reopen_ends: datetime | None) -> bool:
+    return reopen_ends is not None and timezone.now() <= reopen_ends
+
+
 def render_case(request, case: Case, *, rate_form=None, reopen_form=None, notice="",
                 status: int = 200):  # fmt: skip
     answered = case.status in ANSWERED
+    reopen_ends = reopen_until(case)
     context = {
         "case": case,
         "timeline": public_timeline(case),
@@ -279,7 +315,8 @@ def render_case(request, case: Case, *, rate_form=None, reopen_form=None, notice
         "sign_in_helps": not is_signed_in(request.user) and sender_proof(case) == ACCOUNT,
         "rate_form": rate_form or RateForm(case, request.user),
         "reopen_form": reopen_form or ReopenForm(case, request.user),
-        "may_reopen": answered and case.reopen_count == 0,
+        "may_reopen": answered and case.reopen_count == 0 and may_still_reopen(reopen_ends),
+        "reopen_ends": reopen_ends,
         "notice": notice,
     }
     return render(request, "cases/track_case.html", context, status=status)

@@ -31,8 +31,8 @@ from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 
-from nghedan.insight.fingerprints import clean_text
 from nghedan.insight.models import Text
+from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
 
 FORMATS = ("news", "jsonl", "csv", "rss")
@@ -177,7 +177,7 @@ def news_item(content: bytes, filename: str) -> Item:
         text = decode(content)
     except Refused as refusal:
         return Item(1, {}, filename, refusal.message)
-    lines = [line.strip() for line in clean_text(text).split("\n")]
+    lines = [line.strip() for line in plain_text(text).split("\n")]
     if not lines or not lines[0]:
         return Item(1, {}, filename, _("Tệp trống."))
     match = NEWS_DATE_LINE.match(lines[0])
@@ -409,7 +409,7 @@ def draft_of(item: Item, *, kind: str, source_name: str) -> TextDraft:
     """The text to store, or ItemProblem saying what is wrong with the item."""
     if item.error:
         raise ItemProblem(item.error)
-    body = clean_text(value(item, "text"))
+    body = plain_text(value(item, "text"))
     if not body:
         raise ItemProblem(_("Thiếu nội dung: trường “text” trống hoặc không có."))
     if len(body) > MAX_TEXT_CHARS:
@@ -421,11 +421,11 @@ def draft_of(item: Item, *, kind: str, source_name: str) -> TextDraft:
     published_on, precision = read_date(value(item, "date"))
     return TextDraft(
         kind=read_kind(value(item, "kind"), kind),
-        title=limited(clean_text(value(item, "title")), MAX_TITLE_CHARS, _("Tiêu đề")),
+        title=limited(plain_text(value(item, "title")), MAX_TITLE_CHARS, _("Tiêu đề")),
         body=body,
         published_on=published_on,
         precision=precision,
-        author=limited(clean_text(value(item, "author")), MAX_AUTHOR_CHARS, _("Tác giả")),
+        author=limited(plain_text(value(item, "author")), MAX_AUTHOR_CHARS, _("Tác giả")),
         url=read_url(value(item, "url")),
         source_name=source_name,
         note=item.note,

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from nghedan.shell.models import RateCounter
@@ -68,6 +69,14 @@ def allow_all(scope: str, keys: list[str], *, limit: int, window: int) -> bool:
         count_up({_blocked_bucket(scope): None})
         return False
     return True
+
+
+def give_back(scope: str, keys: list[str], *, window: int) -> None:
+    """Take back the attempt counted for `keys` in the current window: what a person sent was
+    refused and made nothing, so it does not count against them."""
+    buckets = [_bucket(scope, key, window)[0] for key in dict.fromkeys(keys)]
+    if buckets:
+        RateCounter.objects.filter(bucket__in=buckets, count__gt=0).update(count=F("count") - 1)
 
 
 def _blocked_bucket(scope: str) -> str:

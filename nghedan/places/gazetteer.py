@@ -17,7 +17,7 @@ import difflib
 import functools
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from nghedan.places.spelling import (
     accent_key,
     fold,
     marks_agree,
+    name_keys,
     search_key,
     split_parts,
     without_type,
@@ -76,6 +77,8 @@ class Entry:
     new_province: str
     legacy_provinces: frozenset[int]
     legacy_districts: frozenset[int]
+    # The name with its diacritics; empty under an alias, whose marks the source does not
+    # keep (it stores aliases folded: 'phuong7' for Phường Võ Thị Sáu, which took it over).
     accent: str
 
     def lies_within(self, container: "Entry") -> bool:
@@ -172,8 +175,11 @@ def _build_index() -> Index:
     ]
     by_key: dict[str, dict[int, list[Entry]]] = {}
     names: dict[str, list[tuple[bool, Commune]]] = {}
-    for entry, keys in entries:
+    for by_name, keys in entries:
+        own = own_keys(by_name)
+        by_alias = replace(by_name, accent="")
         for key in keys:
+            entry = by_name if key in own else by_alias
             by_key.setdefault(key, {}).setdefault(entry.level, []).append(entry)
             if entry.level == WARD and (named := name_of(entry, successors)):
                 names.setdefault(key, []).append(named)
@@ -199,6 +205,13 @@ def province_keys(name: str, keys: Iterable[str]) -> list[str]:
     prefix = search_key("Thành phố") if name.startswith("Thành phố") else search_key("Tỉnh")
     keys = list(keys)
     return keys + [prefix + key for key in keys if not key.startswith(prefix)]
+
+
+def own_keys(entry: Entry) -> set[str]:
+    """The keys spelt from the unit's own name, as against its aliases and nicknames."""
+    unit = entry.unit
+    keys = name_keys(unit.name, unit.short_name)
+    return set(province_keys(unit.name, keys) if entry.level == PROVINCE else keys)
 
 
 def province_entry(province: Province) -> tuple[Entry, list[str]]:
@@ -349,7 +362,8 @@ def narrow(span: Span | None, containers: list[Sequence[Entry]]) -> tuple[Entry,
             entries = [entry for entry in entries if any(entry.lies_within(c) for c in container)]
     if not span.accented.isascii():
         # Typed with diacritics: 'Văn Lăng' should not also find 'Văn Lang', and 'Phường Sài
-        # Gònn' must not be read as 'Phương Sài' whose marks differ.
+        # Gònn' must not be read as 'Phương Sài' whose marks differ. An alias has no marks
+        # to compare ('Phường 7' for Phường Võ Thị Sáu): it fits, unless a name fits exactly.
         exact = [entry for entry in entries if entry.accent and entry.accent in span.accented]
         entries = exact or [entry for entry in entries if fits(entry, span.accented)]
     return tuple(entries)

@@ -34,3 +34,13 @@ def forbidden(request, exception=None):
 
 def not_found(request, exception=None):
     return render(request, "404.html", status=404)
+
+
+def bad_request(request, exception=None):
+    return render(request, "400.html", status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent without its security cookie (cookies blocked, a page left open too long, an
+    in-app browser): say so in plain words and how to send again without typing it all anew."""
+    return render(request, "403_csrf.html", status=403)

@@ -311,7 +311,17 @@ capitals (out-of-fold 0.6939 / 0.7881 / 0.6513 against 0.6954 / 0.7882 / 0.6510 
 constructiveness / moderation); the other tasks' models' scores stacked under each comment
 model (models trained on other data only; out-of-fold +0.007 to +0.012 on the ViCTSD tasks,
 +0.001 on moderation, none reaching a target); ViHSD's comments added to toxicity's training
-data (dev 0.6678 to 0.6888 against 0.6925).
+data (dev 0.6678 to 0.6888 against 0.6925). Words and characters apart: one NB-SVM model on
+the syllable views and length steps, another on the character n-grams, their scores added
+(weights 0.5/0.5 or 0.6/0.4), each scaled by its own count of keys as it was trained. Out of
+fold it is the best variant measured (moderation 0.6593 / 0.6614 against 0.6510,
+constructiveness 0.7914 / 0.7925 against 0.7882, toxicity 0.6978 / 0.6988 against 0.6954),
+but on dev it gains nothing (moderation 0.6478 / 0.6450, constructiveness 0.7937 / 0.7915,
+toxicity 0.6873 / 0.6849), so the single model stays. The same pair folded into one weight
+matrix, scaled by the count of all its keys, lost the gain (out of fold 0.6506 on moderation).
+A two-step moderation model (clean or not, then offensive or hate among the rest) did worse
+(0.6393 out of fold), as did other step sizes, epochs, batch sizes and key budgets for the
+NB-SVM model (0.6463-0.6534 out of fold, 0.6405-0.6456 on dev).
 
 **Topic.** On the VNTC dev part, multinomial naive Bayes over syllable 1-3 grams reached 0.892
 (0.889-0.894 across views and smoothing), complement naive Bayes with TF-IDF 0.901, and

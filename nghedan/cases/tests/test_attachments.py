@@ -85,6 +85,27 @@ def image_bytes(fmt: str, **options) -> bytes:
     return buffer.getvalue()
 
 
+def animation(fmt: str, count: int) -> bytes:
+    """`count` frames of 1 × 1 in `fmt` (GIF, WEBP, or PNG for an APNG), each unlike the one
+    before: an encoder merges equal frames."""
+    frames = [Image.new("RGB", (1, 1), RED if n % 2 else BLUE) for n in range(count)]
+    options = {"lossless": True} if fmt == "WEBP" else {}
+    buffer = io.BytesIO()
+    frames[0].save(buffer, fmt, save_all=True, append_images=frames[1:], duration=40, loop=0,
+                   **options)  # fmt: skip
+    assert getattr(Image.open(io.BytesIO(buffer.getvalue())), "n_frames", 1) == count
+    return buffer.getvalue()
+
+
+def gif_of_tiny_frames(count: int) -> bytes:
+    """A GIF of `count` 1 × 1 frames, made by repeating the bytes of one frame: quick to make
+    however many."""
+    two = animation("GIF", 2)
+    first = two.index(b"\x21\xf9")  # each frame starts with its graphic control extension
+    second = two.index(b"\x21\xf9", first + 1)
+    return two[:first] + two[second:-1] * count + b";"
+
+
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 MP3_FRAME = b"\xff\xfb\x90\x64" + b"\x00" * 413  # MPEG-1 layer III, 128 kbit/s, 44.1 kHz
 MP3 = b"ID3\x04\x00\x00\x00\x00\x00\x0a" + b"\x00" * 10 + MP3_FRAME * 3
@@ -200,6 +221,90 @@ def test_a_picture_of_too_many_pixels_is_refused_before_it_is_decoded():
         inspect(upload("rat-lon.png", buffer.getvalue()))
     assert refused.value.code == "attachment_image_too_large"
     assert "10000 × 6000" in refused.value.message
+
+
+ANIMATED = pytest.mark.parametrize(
+    "fmt, name", [("GIF", "dong.gif"), ("WEBP", "dong.webp"), ("PNG", "dong.png")],
+    ids=["gif", "webp", "apng"],
+)  # fmt: skip
+
+
+@pytest.fixture
+def no_decoding(monkeypatch):
+    """Fail if a picture reaches decoding: what follows must be refused before."""
+
+    def decode(*args, **kwargs):
+        raise AssertionError("the frames were decoded")
+
+    monkeypatch.setattr(attachments, "encode", decode)
+
+
+@ANIMATED
+def test_an_animation_of_too_many_frames_is_refused_and_nothing_is_created(
+    client, demo, media, no_decoding, fmt, name
+):
+    content = animation(fmt, attachments.MAX_FRAMES + 1)
+    files = [upload(name, content)]
+    response = client.post(reverse("cases:submit"), form_data(attachments=files))
+
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert 'id="id_attachments_error"' in page
+    assert (
+        f"Ảnh động “{name}” có hơn 500 khung hình, quá mức hệ thống nhận. Hãy gửi ảnh tĩnh "
+        "(một ảnh chụp hoặc ảnh chụp màn hình) thay cho ảnh động"
+    ) in page
+    assert Case.objects.count() == 0 and not Attachment.objects.exists()
+    assert stored_files(media) == []
+    assert not AuditEntry.objects.filter(action__in=["case.submit", "case.attach"]).exists()
+
+
+def test_a_gif_of_200000_tiny_frames_is_refused_without_reading_it_through(no_decoding):
+    content = gif_of_tiny_frames(200_000)
+    assert 5 * MB < len(content) < 10 * MB
+    with pytest.raises(Refused) as refused:
+        inspect(upload("bom.gif", content))
+    assert refused.value.code == "attachment_too_many_frames"
+
+
+def test_an_animated_gif_of_as_many_frames_as_allowed_is_taken(client, demo, media):
+    content = animation("GIF", attachments.MAX_FRAMES)
+    response = client.post(
+        reverse("cases:submit"), form_data(attachments=[upload("dong.gif", content)])
+    )
+
+    assert response.status_code == 302, response.content.decode()[:3000]
+    attachment = Case.objects.get().attachments.get()
+    assert Image.open(attachment.file.path).n_frames == attachments.MAX_FRAMES
+
+
+@ANIMATED
+def test_each_frame_counts_as_at_least_64_by_64_pixels(monkeypatch, fmt, name):
+    monkeypatch.setattr(attachments, "MAX_IMAGE_PIXELS", 10 * 64 * 64)
+    inspect(upload(name, animation(fmt, 10)))
+    with pytest.raises(Refused) as refused:
+        inspect(upload(name, animation(fmt, 11)))
+    assert refused.value.code == "attachment_image_too_large"
+    assert f"Ảnh động “{name}” quá lớn (11 khung hình, mỗi khung 1 × 1 điểm ảnh)" in (
+        refused.value.message
+    )
+
+
+def test_a_gif_frame_larger_than_the_header_says_counts_at_its_size(no_decoding):
+    """Pillow makes the canvas as large as the largest frame, whatever the header says."""
+    content = animation("GIF", 2)
+    # The second frame's descriptor, after its 8-byte graphic control extension.
+    second = content.index(b"\x21\xf9", content.index(b"\x21\xf9") + 1) + 8
+    assert content[second : second + 1] == b","
+    place_and_size = (
+        b"\x00\x00\x00\x00" + (10_000).to_bytes(2, "little") + (6_000).to_bytes(2, "little")
+    )
+    content = content[: second + 1] + place_and_size + content[second + 9 :]
+    assert Image.open(io.BytesIO(content)).size == (1, 1)
+    with pytest.raises(Refused) as refused:
+        inspect(upload("lua.gif", content))
+    assert refused.value.code == "attachment_image_too_large"
+    assert "2 khung hình, mỗi khung 10000 × 6000 điểm ảnh" in refused.value.message
 
 
 # --- what a picture keeps -----------------------------------------------------------------
@@ -450,9 +555,7 @@ def test_a_refusal_while_attaching_takes_the_case_back(client, demo, media, monk
         raise Refused("attachments_too_many", "Vụ việc đã có đủ tệp.", field="attachments")
 
     monkeypatch.setattr(attachments, "record", refuse)
-    response = client.post(
-        reverse("cases:submit"), form_data(attachments=[upload("don.pdf", PDF)])
-    )
+    response = client.post(reverse("cases:submit"), form_data(attachments=[upload("don.pdf", PDF)]))
     assert response.status_code == 400 and "Vụ việc đã có đủ tệp." in response.content.decode()
     assert Case.objects.count() == 0 and stored_files(media) == []
 
@@ -552,8 +655,9 @@ def test_the_wards_handler_downloads_the_file_as_it_was_stored(client_for, demo)
     assert b"".join(response.streaming_content) == PDF
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''%C4%90%C6%A1n%20%C4%91%E1%BB%81%20ngh%E1%BB%8B.pdf" in (
-        response["Content-Disposition"]
+    assert (
+        "filename*=utf-8''%C4%90%C6%A1n%20%C4%91%E1%BB%81%20ngh%E1%BB%8B.pdf"
+        in (response["Content-Disposition"])
     )
     assert response["X-Content-Type-Options"] == "nosniff"
     assert "no-store" in response["Cache-Control"]
@@ -573,9 +677,7 @@ def test_an_officer_of_another_ward_gets_404_as_for_a_file_that_does_not_exist(c
     assert ben_thanh.get(f"/can-bo/tep/{attachment.pk + 1000}/").status_code == 404
 
 
-def test_a_stranger_is_sent_to_sign_in_and_who_does_not_work_on_cases_is_refused(
-    client_for, demo
-):
+def test_a_stranger_is_sent_to_sign_in_and_who_does_not_work_on_cases_is_refused(client_for, demo):
     (attachment,) = do_attach(officer(), submit(), [upload("don.pdf", PDF)])
     response = client_for(None).get(download_url(attachment))
     assert response.status_code == 302

@@ -442,6 +442,8 @@ def test_a_request_without_a_name_is_anonymous_feedback(public, demo):
         ({"attribute[kind]": "gossip"}, 400, "attribute[kind] chỉ nhận feedback"),
         ({"email": "binh@"}, 400, "Địa chỉ e-mail (email) chưa đúng"),
         ({"phone": "12"}, 400, "Số điện thoại (phone) gồm 9–15 chữ số"),
+        ({"phone": "090 912 3"}, 400, "Số điện thoại (phone) gồm 9–15 chữ số"),
+        ({"phone": "..........."}, 400, "Số điện thoại (phone) gồm 9–15 chữ số"),
         ({"api_key": "nd_sai"}, 403, "api_key không hợp lệ"),
     ],
 )  # fmt: skip
@@ -522,3 +524,126 @@ def test_the_discovery_file_points_at_the_v2_endpoint(client, fmt):
         assert root.find("endpoints/endpoint/url").text.endswith("/open311/v2")
         formats = [f.text for f in root.findall("endpoints/endpoint/formats/format")]
         assert formats == ["text/xml", "application/json"]
+
+
+# Text that cannot be stored or written as it came
+
+
+def test_a_control_character_in_a_stored_title_does_not_break_the_xml_feed(public, demo):
+    case = submit(title="Ổ gà\x01 lớn\x08 trước\ufffe số 12")
+    root = xml_of(public.get(f"{BASE}/requests.xml"))
+    [request] = [r for r in root if r.findtext("service_request_id") == case.code]
+    assert request.findtext("description") == "Ổ gà lớn trước số 12"
+
+
+def test_posted_text_is_stored_without_control_or_invisible_characters(public, demo):
+    data = new_request(**{
+        "description": "Rác\x00 thải\x08 chất đống\u200b trước số 5 Nguyễn Huệ.",
+        "attribute[title]": "Rác\x00 ở Nguyễn Huệ",
+        "address_string": "Số 5\x00 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM",
+        "first_name": "Bì\x00nh", "last_name": "Tra\u0302\u0300n Thị",
+        "email": "binh@example.vn\x00", "phone": "0903 111 222\x00",
+    })  # fmt: skip
+    response = post(public, data)
+    assert response.status_code == 201, response.content
+    case = Case.objects.get(code=json_of(response)[0]["service_request_id"])
+    assert case.description == "Rác thải chất đống trước số 5 Nguyễn Huệ."
+    assert case.title == "Rác ở Nguyễn Huệ"
+    assert case.address == "Số 5 Nguyễn Huệ, P. Bến Nghé, Q.1, TP.HCM"
+    assert case.submitter_name == "Trần Thị Bình"
+    assert case.submitter_email == "binh@example.vn" and case.submitter_phone == "0903 111 222"
+
+
+def test_a_description_of_nothing_but_invisible_characters_is_missing(public, demo):
+    response = post(public, new_request(description="\u200b\x00\u2060"))
+    assert response.status_code == 400
+    assert "Thiếu nội dung (description)" in errors_of(response)[0]["description"]
+
+
+def test_a_nul_in_a_feed_filter_is_dropped_not_a_server_error(public, demo):
+    case = submit(category="environment")
+    for query in ("service_code=environment%00", f"service_request_id={case.code}%00"):
+        response = public.get(f"{BASE}/requests.json?{query}")
+        assert response.status_code == 200, response.content
+        assert case.code in {item["service_request_id"] for item in json_of(response)}
+
+
+@pytest.mark.parametrize(
+    "start",
+    ["2025-02-30", "2025-13-01T00:00:00%2B07:00", "2025-01-01T25:00:00Z",
+     "2025-01-01T00:00:00%2B99:00"],
+)  # fmt: skip
+def test_an_impossible_date_is_a_400_not_a_server_error(public, demo, start):
+    for fmt in ("json", "xml"):
+        response = public.get(f"{BASE}/requests.{fmt}?start_date={start}")
+        assert response.status_code == 400
+        [error] = errors_of(response, fmt)
+        assert "start_date phải theo định dạng W3C" in error["description"]
+
+
+def test_an_email_longer_than_the_column_is_refused(public, demo):
+    email = "a" * 64 + "@" + ".".join(["b" * 63] * 3) + ".vn"
+    assert len(email) > 254
+    response = post(public, new_request(email=email))
+    assert response.status_code == 400
+    assert any("email tối đa 254 ký tự" in e["description"] for e in errors_of(response))
+
+
+# Retries, anonymity, formats, places
+
+
+def test_a_retry_with_the_same_idempotency_key_makes_one_case(public, demo):
+    officer = User.objects.get(username="tiepnhan.saigon")
+    _, raw = people_actions.do_issue_api_token(officer, "Ứng dụng phường")
+    data = new_request(api_key=raw)
+    before = Case.objects.count()
+    for fmt in ("json", "xml"):
+        first = post(public, data, fmt=fmt, headers={"Idempotency-Key": f"gui-lan-1-{fmt}"})
+        again = post(public, data, fmt=fmt, headers={"Idempotency-Key": f"gui-lan-1-{fmt}"})
+        assert first.status_code == again.status_code == 201
+        assert again.content == first.content
+        assert again["Content-Type"] == first["Content-Type"]
+        assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == before + 2
+    other = post(public, new_request(api_key=raw, description="Khác hẳn lần trước, ở chỗ khác."),
+                 headers={"Idempotency-Key": "gui-lan-1-json"})  # fmt: skip
+    assert other.status_code == 422
+    assert "Idempotency-Key" in errors_of(other)[0]["description"]
+    assert Case.objects.count() == before + 2
+
+
+def test_a_request_with_only_contact_details_is_not_anonymous(public, demo):
+    for contact in ({"phone": ""}, {"email": ""}):
+        data = new_request(first_name="", last_name="", **contact)
+        [created] = json_of(post(public, data))
+        case = Case.objects.get(code=created["service_request_id"])
+        assert not case.is_anonymous
+
+
+@pytest.mark.parametrize(
+    "path, fmt",
+    [("services.csv", "xml"), ("requests/ABC.html", "xml"), ("services", "xml"),
+     ("services.JSON", "json"), ("requests.Xml", "xml")],
+)  # fmt: skip
+def test_an_unknown_format_says_only_json_and_xml_are_served(public, demo, path, fmt):
+    response = public.get(f"{BASE}/{path}")
+    assert response.status_code == 404
+    [error] = errors_of(response, fmt)
+    assert ".json" in error["description"] and ".xml" in error["description"]
+
+
+def test_a_json_body_is_refused_with_the_encoding_to_use(public, demo):
+    before = Case.objects.count()
+    response = public.post(f"{BASE}/requests.json", new_request(), content_type="application/json")
+    assert response.status_code == 400
+    [error] = errors_of(response)
+    assert "application/x-www-form-urlencoded" in error["description"]
+    assert Case.objects.count() == before
+
+
+def test_a_place_outside_the_served_area_is_named(public, demo):
+    response = post(public, new_request(address_string="Phường Ba Đình, Hà Nội"))
+    assert response.status_code == 400
+    [error] = errors_of(response)
+    assert "ngoài địa bàn" in error["description"]
+    assert "Phường Ba Đình" in error["description"]

@@ -5,7 +5,9 @@ Cases are sent through the page or made with the same actions the officers use; 
 writes a model directly.
 """
 
+import io
 import re
+from datetime import timedelta
 from urllib.parse import parse_qs, urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
@@ -213,8 +215,21 @@ def test_a_recommendation_with_contact_keeps_it_and_can_be_answered(client, demo
 def test_a_complaint_without_a_name_is_refused_with_the_law_and_creates_nothing(client, demo):
     response = send(client, kind="complaint", submitter_phone="0909 123 456")
     assert response.status_code == 400
-    assert "Khiếu nại, tố cáo phải ghi rõ họ tên và địa chỉ" in text(response)
+    assert "Khiếu nại phải ghi rõ họ tên và địa chỉ" in text(response)
+    assert "Luật Khiếu nại 2011 Điều 8" in text(response)
     assert 'id="id_submitter_name_error"' in text(response)
+    assert 'id="id_submitter_address_error"' in text(response)
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("kind", ["complaint", "denunciation"])
+def test_a_named_sender_without_an_address_is_told_beside_the_address(client, demo, kind):
+    response = send(client, kind=kind, submitter_name="Lê Văn Ba", submitter_phone="0909 123 456")
+    page = text(response)
+    assert response.status_code == 400
+    assert 'id="id_submitter_address_error"' in page
+    assert "Hãy ghi địa chỉ liên hệ của bạn." in page
+    assert 'id="id_submitter_name_error"' not in page
     assert Case.objects.count() == 0
 
 
@@ -667,3 +682,129 @@ def test_my_cases_pages_with_a_constant_number_of_queries(client_for):
     assert queries_for_the_list() == few
     second = text(kim.get(reverse("cases:mine"), {"page": 2}))
     assert "Trang 2/2" in second
+
+
+# --- what people really type --------------------------------------------------------------
+
+
+def test_corrected_typos_do_not_use_up_the_hourly_limit(client, demo, settings):
+    settings.SUBMITS_PER_HOUR = 2
+    for _ in range(5):
+        assert send(client, address="").status_code == 400
+    assert send(client).status_code == 302
+    assert Case.objects.count() == 1
+
+
+def test_a_refused_complaint_does_not_lock_out_the_phone(client, demo, settings):
+    settings.SUBMITS_PER_CONTACT_PER_DAY = 2
+    complaint = {"kind": "complaint", "submitter_name": "Lê Văn Ba",
+                 "submitter_phone": "0909 555 666"}  # fmt: skip
+    for _ in range(4):
+        assert send(client, **complaint).status_code == 400
+    sent = send(client, submitter_address="3 Pasteur, phường Sài Gòn", **complaint)
+    assert sent.status_code == 302
+    assert only_case().kind == "complaint"
+
+
+@pytest.mark.parametrize(("typed", "count"), [("1.000", 1000), ("10 000", 10000), ("250", 250)])
+def test_the_number_of_people_may_be_written_with_thousands_separators(client, demo, typed, count):
+    assert send(client, people_count=typed).status_code == 302
+    assert only_case().people_count == count
+
+
+@pytest.mark.parametrize("typed", ["2.5", "1,5", "1.00", "1.0000"])
+def test_a_number_of_people_that_is_not_whole_is_refused(client, demo, typed):
+    response = send(client, people_count=typed)
+    assert response.status_code == 400
+    assert "Hãy ghi một số, ví dụ 1, 15 hoặc 1.000." in text(response)
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.parametrize("typed", ["..........", "090 912 3", "+84 .. 9 0 9"])
+def test_a_phone_number_needs_nine_to_fifteen_digits(client, demo, typed):
+    response = send(client, submitter_phone=typed)
+    assert response.status_code == 400
+    assert "Số điện thoại gồm 9–15 chữ số" in text(response)
+    assert Case.objects.count() == 0
+
+
+def test_invisible_characters_are_not_a_title(client, demo):
+    response = send(client, title="\u200b\u200b\u2060", description="\ufeff\u200b")
+    page = text(response)
+    assert response.status_code == 400
+    assert "Hãy tóm tắt sự việc trong một câu ngắn." in page
+    assert "Hãy ghi nội dung sự việc." in page
+    assert Case.objects.count() == 0
+
+
+def test_decomposed_letters_are_stored_composed_and_counted_once(client, demo):
+    import unicodedata
+
+    title = unicodedata.normalize("NFD", "Ngập nước đường Lê Lợi")
+    description = unicodedata.normalize("NFD", "Đường ngập ") * 400  # 4,400 letters composed
+    assert len(description) > 5000
+    assert send(client, title=title, description=description).status_code == 302
+    assert Case.objects.filter(title__icontains="Ngập nước").count() == 1
+
+
+def test_control_characters_are_dropped_not_refused_in_english(client, demo):
+    assert send(client, title="Ngập\x00 nước\x08").status_code == 302
+    assert only_case().title == "Ngập nước"
+
+
+def test_the_reopen_form_is_not_offered_after_its_window(client, demo, settings):
+    case = resolve(make_case(submitter_phone="0909 123 456"))
+    Case.objects.filter(pk=case.pk).update(
+        resolved_at=case.resolved_at - timedelta(days=settings.REOPEN_DAYS + 1)
+    )
+    page = text(client.get(track_url(case)))
+    assert "Tôi chưa hài lòng, đề nghị xem xét lại" not in page
+    assert "Thời hạn đề nghị xem xét lại đã hết lúc" in page
+    assert "Đánh giá câu trả lời" in page  # rating has no window
+
+
+def test_the_reopen_form_says_until_when(client, demo, settings):
+    case = resolve(make_case(submitter_phone="0909 123 456"))
+    until = (case.resolved_at + timedelta(days=settings.REOPEN_DAYS)).astimezone(ZONE)
+    page = text(client.get(track_url(case)))
+    assert f"đến {until:%H:%M %d/%m/%Y}" in page
+
+
+def test_a_photo_sent_with_the_same_matter_again_joins_the_first_case(client, demo):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (8, 8), "blue").save(picture, "JPEG")
+    assert send(client, submitter_phone="0909 777 888").status_code == 302
+    first = only_case()
+    again = client.post(SUBMIT, {
+        **form_data(submitter_phone="0909 777 888"),
+        "attachments": SimpleUploadedFile("ngap.jpg", picture.getvalue()),
+    }, REMOTE_ADDR="127.0.0.1")  # fmt: skip
+    assert again.status_code == 200
+    assert "Bạn đã gửi nội dung này" in text(again)
+    assert "Tệp bạn vừa gửi đã được thêm vào ý kiến này." in text(again)
+    assert only_case() == first
+    assert [a.original_name for a in first.attachments.all()] == ["ngap.jpg"]
+
+
+def test_a_form_sent_without_its_security_cookie_is_explained_in_vietnamese(demo):
+    guarded = Client(enforce_csrf_checks=True)
+    response = guarded.post(SUBMIT, form_data())
+    assert response.status_code == 403
+    assert "Chưa gửi được biểu mẫu" in text(response)
+    assert "Quay lại" in text(response)
+    assert "CSRF verification failed" not in text(response)
+    assert Case.objects.count() == 0
+
+
+def test_too_many_files_in_one_request_is_explained_in_vietnamese(client, demo, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.DATA_UPLOAD_MAX_NUMBER_FILES = 3
+    files = [SimpleUploadedFile(f"a{n}.jpg", b"x") for n in range(4)]
+    response = client.post(SUBMIT, {**form_data(), "attachments": files})
+    assert response.status_code == 400
+    assert "Không đọc được yêu cầu bạn vừa gửi" in text(response)
+    assert Case.objects.count() == 0

@@ -49,24 +49,87 @@ def test_the_new_name_is_found_as_written(address):
     assert result.legacy is None
 
 
+# Old numbered wards, written in full, short or as people type them.
+NUMBERED = [
+    ("Phường 1, Quận 3, TP.HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
+    ("P.01, Q.3, HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
+    ("F12 Q10 TPHCM", "Phường Hòa Hưng", "Phường 12, Quận 10, Thành phố Hồ Chí Minh"),
+    (
+        "phuong 12 quan go vap",
+        "Phường An Hội Tây",
+        "Phường 12, Quận Gò Vấp, Thành phố Hồ Chí Minh",
+    ),
+]
+
+
+BINH_THANH_1 = "Phường 1, Quận Bình Thạnh, Thành phố Hồ Chí Minh"
+GO_VAP_12 = "Phường 12, Quận Gò Vấp, Thành phố Hồ Chí Minh"
+TAN_THONG_HOI = "Xã Tân Thông Hội, Huyện Củ Chi, Thành phố Hồ Chí Minh"
+
+
+# The old district, written in full or short, settles which ward of that name is meant.
+DISTRICT_SETTLES = [
+    ("Phường 1, Quận Bình Thạnh", "Phường Gia Định", BINH_THANH_1),
+    ("P.1, Q. Bình Thạnh, TP.HCM", "Phường Gia Định", BINH_THANH_1),
+    ("phuong 1 quan binh thanh", "Phường Gia Định", BINH_THANH_1),
+    ("Phường 12, Quận Gò Vấp", "Phường An Hội Tây", GO_VAP_12),
+    ("P12 Q.Gò Vấp, TP.HCM", "Phường An Hội Tây", GO_VAP_12),
+    ("Xã Tân Thông Hội, Huyện Củ Chi", "Xã Củ Chi", TAN_THONG_HOI),
+    ("X. Tân Thông Hội, H. Củ Chi, TP.HCM", "Xã Củ Chi", TAN_THONG_HOI),
+    ("xa tan thong hoi huyen cu chi", "Xã Củ Chi", TAN_THONG_HOI),
+]
+
+
+VO_THI_SAU = "Phường Võ Thị Sáu, Quận 3, Thành phố Hồ Chí Minh"
+QUAN_10_PHUONG_8 = "Phường 8, Quận 10, Thành phố Hồ Chí Minh"
+
+
+# Wards merged before 2025: the source keeps their former names only folded ("phuong7"),
+# with no marks to compare with what is typed with diacritics.
+MERGED_BEFORE_2025 = [
+    # Phường 6, 7 and 8 of Quận 3 became Phường Võ Thị Sáu in 2020, now in Xuân Hòa.
+    ("Phường 7, Quận 3, TP.HCM", "Phường Xuân Hòa", VO_THI_SAU),
+    ("Phường 7, Quận 3, Thành phố Hồ Chí Minh", "Phường Xuân Hòa", VO_THI_SAU),
+    ("Phường 7, Quận 3", "Phường Xuân Hòa", VO_THI_SAU),
+    ("Phường 07, Quận 03", "Phường Xuân Hòa", VO_THI_SAU),
+    ("P.7, Q.3, TP.HCM", "Phường Xuân Hòa", VO_THI_SAU),
+    ("P7 Q3", "Phường Xuân Hòa", VO_THI_SAU),
+    ("phuong 7 quan 3 tp hcm", "Phường Xuân Hòa", VO_THI_SAU),
+    ("Phường 6, Quận 3, TP. Hồ Chí Minh", "Phường Xuân Hòa", VO_THI_SAU),
+    # Phường 5 of Quận 10 joined Phường 8, now in Diên Hồng.
+    ("Phường 5, Quận 10", "Phường Diên Hồng", QUAN_10_PHUONG_8),
+    ("P.5, Q.10, TP.HCM", "Phường Diên Hồng", QUAN_10_PHUONG_8),
+    ("phuong 5 quan 10 tphcm", "Phường Diên Hồng", QUAN_10_PHUONG_8),
+    ("F5 Q10", "Phường Diên Hồng", QUAN_10_PHUONG_8),
+    (
+        "Phường 11, Quận 10, TP.HCM",
+        "Phường Vườn Lài",
+        "Phường 10, Quận 10, Thành phố Hồ Chí Minh",
+    ),
+    (
+        "Phường Sài Đồng, Quận Long Biên, Hà Nội",
+        "Phường Phúc Lợi",
+        "Phường Phúc Lợi, Quận Long Biên, Thành phố Hà Nội",
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    "address, commune, legacy",
-    [
-        ("Phường 1, Quận 3, TP.HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
-        ("P.01, Q.3, HCM", "Phường Bàn Cờ", "Phường 1, Quận 3, Thành phố Hồ Chí Minh"),
-        ("F12 Q10 TPHCM", "Phường Hòa Hưng", "Phường 12, Quận 10, Thành phố Hồ Chí Minh"),
-        (
-            "phuong 12 quan go vap",
-            "Phường An Hội Tây",
-            "Phường 12, Quận Gò Vấp, Thành phố Hồ Chí Minh",
-        ),
-    ],
+    "address, commune, legacy", [*NUMBERED, *DISTRICT_SETTLES, *MERGED_BEFORE_2025]
 )
-def test_numbered_wards_and_districts(address, commune, legacy):
+def test_an_old_ward_leads_to_the_commune_it_is_in_today(address, commune, legacy):
     result = resolve(address)
     assert result.status == FOUND
     assert result.commune.name == commune
     assert result.legacy.full_name == legacy
+
+
+def test_a_ward_that_still_had_its_name_is_preferred_to_a_former_name():
+    # Quận 5 kept its Phường 7 until 2025; Phường 7 of Quận 3 and Quận 10 were merged away.
+    result = resolve("Phường 7, Quận 5, TP.HCM")
+    assert result.status == FOUND
+    assert result.commune.name == "Phường An Đông"
+    assert result.legacy.full_name == "Phường 7, Quận 5, Thành phố Hồ Chí Minh"
 
 
 def test_a_ward_of_an_old_province_is_found_in_the_new_one():
