@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Callable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
@@ -40,6 +40,10 @@ MALFORMED_JSON = (
 )
 REQUEST_FAILED = (
     "Không thực hiện được yêu cầu. Hãy kiểm tra lại địa chỉ và dữ liệu gửi lên rồi thử lại."
+)
+TOO_LARGE = (
+    "Thân yêu cầu quá lớn. Hãy rút gọn nội dung (mô tả tối đa vài nghìn ký tự) rồi gửi lại; "
+    "tệp đính kèm gửi qua trang web của vụ việc."
 )
 TOO_MANY_REQUESTS = "Bạn gửi quá nhiều yêu cầu trong thời gian ngắn. Hãy chờ một lát rồi thử lại."
 SERVER_ERROR = (
@@ -188,6 +192,10 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return error_response(exc.status_code, "request_failed", REQUEST_FAILED)
 
 
+def on_too_large(request: HttpRequest, exc: Exception) -> HttpResponse:
+    return error_response(413, "request_too_large", TOO_LARGE)
+
+
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.error("API %s %s failed", request.method, request.path, exc_info=exc)
     return error_response(500, "server_error", SERVER_ERROR)
@@ -211,6 +219,7 @@ HANDLERS: dict[type[Exception], Callable[..., HttpResponse]] = {
     PermissionDenied: on_forbidden,
     Http404: on_not_found,
     HttpError: on_http_error,
+    RequestDataTooBig: on_too_large,
     Exception: on_unexpected,
 }
 

@@ -149,6 +149,12 @@ def storable(response: HttpResponse) -> bool:
     return not response.streaming and (200 <= status < 300 or 400 <= status < 500)
 
 
+def forget_answers_of(user) -> None:
+    """Drop the answers kept for a person's retries: when what they may see shrinks, a retry
+    must not replay a case they can no longer open."""
+    IdempotentRequest.objects.filter(user=user).delete()
+
+
 def record(claimed: IdempotentRequest, response: HttpResponse | None) -> None:
     if response is not None and storable(response):
         claimed.status_code = response.status_code

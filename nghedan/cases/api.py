@@ -22,7 +22,7 @@ from ninja.pagination import paginate
 from pydantic import AfterValidator, StringConstraints
 
 from nghedan.api.pagination import LimitOffset
-from nghedan.api.schemas import InputSchema
+from nghedan.api.schemas import MAX_ID, InputSchema, RecordId
 from nghedan.cases import actions
 from nghedan.cases.access import (
     cases_for_user,
@@ -130,12 +130,12 @@ class RefuseIn(InputSchema):
 
 
 class ForwardIn(InputSchema):
-    organization: int = Field(description="id của cơ quan có thẩm quyền")
+    organization: RecordId = Field(description="id của cơ quan có thẩm quyền")
     note: OptionalText = ""
 
 
 class AssignIn(InputSchema):
-    assignee: int | None = Field(
+    assignee: RecordId | None = Field(
         None,
         description="id của cán bộ xử lý thuộc cơ quan đang giữ vụ việc; bỏ trống để giao "
         "lần lượt cho cán bộ xử lý đang có ít vụ việc mở nhất.",
@@ -476,7 +476,7 @@ def list_cases(
     status: Status | None = None,
     category: str | None = Query(None, description="Mã lĩnh vực, ví dụ environment."),
     commune: str | None = Query(None, description="Mã xã, phường, ví dụ 26740."),
-    organization: int | None = Query(None, description="id của cơ quan xử lý."),
+    organization: int | None = Query(None, ge=1, le=MAX_ID, description="id của cơ quan xử lý."),
 ):
     """Mới nhất trước. Không bao giờ có danh tính người tố cáo."""
     found = cases_for_user(request.auth).select_related(

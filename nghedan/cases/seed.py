@@ -42,18 +42,28 @@ DEADLINE_RULES = [
     ("complaint", "resolve", "complex", 45, "calendar", 0, 0, f"{KN}, Điều 28"),
     ("complaint", "resolve", "remote", 45, "calendar", 0, 0, f"{KN}, Điều 28"),
     ("complaint", "resolve", "complex_remote", 60, "calendar", 0, 0, f"{KN}, Điều 28"),
+    # Especially complex, or to be verified at several units, is complex at the least.
+    ("complaint", "resolve", "especially_complex", 45, "calendar", 0, 0, f"{KN}, Điều 28"),
+    ("complaint", "resolve", "several_places", 45, "calendar", 0, 0, f"{KN}, Điều 28"),
     ("complaint_second", "receive", "normal", 10, "working", 0, 0, f"{KN}, Điều 36"),
     ("complaint_second", "accept", "normal", 10, "working", 0, 0, f"{KN}, Điều 36"),
     ("complaint_second", "resolve", "normal", 45, "calendar", 0, 0, f"{KN}, Điều 37"),
     ("complaint_second", "resolve", "complex", 60, "calendar", 0, 0, f"{KN}, Điều 37"),
     ("complaint_second", "resolve", "remote", 60, "calendar", 0, 0, f"{KN}, Điều 37"),
     ("complaint_second", "resolve", "complex_remote", 70, "calendar", 0, 0, f"{KN}, Điều 37"),
+    ("complaint_second", "resolve", "especially_complex", 60, "calendar", 0, 0, f"{KN}, Điều 37"),
+    ("complaint_second", "resolve", "several_places", 60, "calendar", 0, 0, f"{KN}, Điều 37"),
     ("denunciation", "receive", "normal", 7, "working", 0, 0, f"{TC}, Điều 24"),
     ("denunciation", "receive", "several_places", 10, "working", 0, 0, f"{TC}, Điều 24"),
     ("denunciation", "accept", "normal", 5, "working", 0, 0, f"{TC}, Điều 29"),
     ("denunciation", "resolve", "normal", 30, "calendar", 0, 0, f"{TC}, Điều 30"),
     ("denunciation", "resolve", "complex", 30, "calendar", 1, 30, f"{TC}, Điều 30"),
     ("denunciation", "resolve", "especially_complex", 30, "calendar", 2, 30, f"{TC}, Điều 30"),
+    # Verification in two or more places makes a denunciation complex (NĐ 31/2019); remoteness
+    # adds nothing for a denunciation, so complex and remote is complex.
+    ("denunciation", "resolve", "several_places", 30, "calendar", 1, 30,
+     f"{TC}, Điều 30; Nghị định 31/2019/NĐ-CP"),
+    ("denunciation", "resolve", "complex_remote", 30, "calendar", 1, 30, f"{TC}, Điều 30"),
 ]  # fmt: skip
 
 # (code, kind, text, legal reference)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from nghedan.api.idempotency import forget_answers_of
 from nghedan.audit.chain import record
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import (
@@ -207,6 +208,8 @@ def do_set_person_active(actor, person: User, active: bool) -> None:
         raise Refused("self_deactivate", _("Bạn không thể tự khóa tài khoản của mình."))
     person.is_active = active
     person.save(update_fields=["is_active", "updated_at"])
+    if not active:
+        forget_answers_of(person)
     record(actor, "person.activate" if active else "person.deactivate", person)
 
 
@@ -237,6 +240,7 @@ def do_remove_membership(actor, membership: Membership) -> None:
         role=membership.role,
     )
     Membership.objects.filter(pk=membership.pk).delete()
+    forget_answers_of(membership.user)
 
 
 @transaction.atomic

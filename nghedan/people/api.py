@@ -13,14 +13,14 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Prefetch
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from pydantic import AfterValidator, StringConstraints, field_validator
 
 from nghedan.api.auth import session_auth
 from nghedan.api.idempotency import secret_response
 from nghedan.api.pagination import LimitOffset
-from nghedan.api.schemas import InputSchema
+from nghedan.api.schemas import MAX_ID, InputSchema, RecordId
 from nghedan.lib.refusal import Refused
 from nghedan.people import actions
 from nghedan.people.access import (
@@ -99,7 +99,7 @@ class OrganizationCreate(InputSchema):
     name: OrganizationName
     code: OrganizationCode = Field(description="Mã duy nhất, dạng slug: mttq-phuong-ben-thanh")
     kind: Organization.Kind
-    parent: int | None = Field(None, description="id của tổ chức cấp trên mà bạn quản trị")
+    parent: RecordId | None = Field(None, description="id của tổ chức cấp trên mà bạn quản trị")
     province: PlaceCode | None = Field(None, description="Mã tỉnh, thành (2 chữ số)")
     commune: PlaceCode | None = Field(None, description="Mã xã, phường, đặc khu (5 chữ số)")
 
@@ -110,7 +110,7 @@ class OrganizationUpdate(InputSchema):
     name: OrganizationName | None = None
     code: OrganizationCode | None = None
     kind: Organization.Kind | None = None
-    parent: int | None = None
+    parent: RecordId | None = None
     province: PlaceCode | None = None
     commune: PlaceCode | None = None
     is_active: bool | None = None
@@ -329,7 +329,11 @@ def me(request):
 
 @router.get("/organizations", response=list[OrganizationOut], summary="Các tổ chức tôi được xem")
 @paginate(LimitOffset)
-def list_organizations(request, kind: Organization.Kind | None = None, parent: int | None = None):
+def list_organizations(
+    request,
+    kind: Organization.Kind | None = None,
+    parent: int | None = Query(None, ge=1, le=MAX_ID),
+):
     found = visible_organizations(request.auth).select_related("province", "commune")
     if kind is not None:
         found = found.filter(kind=kind)

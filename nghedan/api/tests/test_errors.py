@@ -171,3 +171,29 @@ def test_errors_are_utf8_json(city, admin):
     response = admin.get(f"{ORGANIZATIONS}/999999")
     assert response["Content-Type"] == "application/json; charset=utf-8"
     assert "Không tìm thấy".encode() in response.content
+
+
+def test_a_body_too_large_is_a_vietnamese_413_not_a_server_error(city, admin, settings, caplog):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = {"name": "x" * 5000, "code": "mttq", "kind": "fatherland_front"}
+    with caplog.at_level(logging.ERROR, logger="nghedan.api"):
+        response = post(admin, body)
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert response.json()["message"].startswith("Thân yêu cầu quá lớn.")
+    assert not caplog.records
+
+
+@pytest.mark.parametrize("huge", ["99999999999999999999999", "0", "-3"])
+def test_an_id_filter_out_of_range_is_an_input_error(city, admin, huge):
+    response = admin.get(f"{ORGANIZATIONS}?parent={huge}")
+    assert response.status_code == 422
+    assert "parent" in str(response.json()["fields"])
+
+
+def test_a_body_id_out_of_range_is_an_input_error(city, admin):
+    body = {"name": "Ủy ban MTTQ", "code": "mttq", "kind": "fatherland_front",
+            "parent": 99999999999999999999999}  # fmt: skip
+    response = post(admin, body)
+    assert response.status_code == 422
+    assert response.json()["fields"]["parent"][0].startswith("Giá trị phải nhỏ hơn hoặc bằng")

@@ -194,3 +194,21 @@ def test_the_prune_command_reports_what_it_deleted(city, admin):
     out = StringIO()
     call_command("prune_idempotency_keys", stdout=out)
     assert out.getvalue().strip() == "Đã xóa 1 khóa cũ hơn 24 giờ."
+
+
+def test_a_retry_after_losing_the_organization_is_not_answered_from_memory(city, admin):
+    first = post(admin, new_organization(city), "tao-mttq-1")
+    assert first.status_code == 201
+    membership = city.ward_admin.memberships.get(organization=city.ward)
+    actions.do_remove_membership(city.city_admin, membership)
+    again = post(admin, new_organization(city), "tao-mttq-1")
+    assert "Idempotent-Replayed" not in again
+    assert again.status_code == 403
+    kept = IdempotentRequest.objects.get(user=city.ward_admin, key="tao-mttq-1")
+    assert kept.status_code == 403  # the refusal is what a further retry gets
+
+
+def test_a_locked_account_leaves_no_answers_to_replay(city, admin):
+    post(admin, new_organization(city), "tao-mttq-1")
+    actions.do_set_person_active(city.city_admin, city.ward_admin, False)
+    assert not IdempotentRequest.objects.filter(user=city.ward_admin).exists()

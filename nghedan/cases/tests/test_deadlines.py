@@ -71,3 +71,20 @@ def test_a_condition_without_its_own_rule_falls_back_to_the_normal_one(demo):
     case.condition = "especially_complex"
     assert deadlines.rule_for(case, "receive").condition == "normal"
     assert deadlines.rule_for(case, "resolve").condition == "especially_complex"
+
+
+@pytest.mark.parametrize(
+    ("kind", "condition", "days", "extensions"),
+    [
+        ("complaint", "especially_complex", 45, 0),
+        ("complaint", "several_places", 45, 0),
+        ("denunciation", "several_places", 30, 1),
+        ("denunciation", "complex_remote", 30, 1),
+    ],
+)
+def test_every_complex_condition_gets_at_least_the_complex_rule(demo, kind, condition, days,
+                                                                extensions):  # fmt: skip
+    case = submit(kind=kind, submitter_name="Trần B", submitter_address="1 Lê Lợi")
+    case.condition = condition
+    rule = deadlines.rule_for(case, "resolve")
+    assert (rule.condition, rule.days, rule.max_extensions) == (condition, days, extensions)
