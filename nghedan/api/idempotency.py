@@ -84,29 +84,31 @@ def replay(stored: IdempotentRequest) -> HttpResponse:
     return response
 
 
-def _forget_stale(user, key: str) -> None:
+def _forget_stale(owner: dict, key: str) -> None:
     now = timezone.now()
-    IdempotentRequest.objects.filter(user=user, key=key).filter(
+    IdempotentRequest.objects.filter(**owner, key=key).filter(
         Q(created_at__lt=now - expiry())
         | Q(status_code__isnull=True, created_at__lt=now - ABANDONED_AFTER)
     ).delete()
 
 
-def claim(request: HttpRequest, key: str) -> IdempotentRequest | HttpResponse:
-    """The new reservation for this key, or the stored response to replay."""
-    user, body_hash = request.auth, fingerprint(request)  # type: ignore[attr-defined]
-    _forget_stale(user, key)
+def claim(request: HttpRequest, key: str, client: str = "") -> IdempotentRequest | HttpResponse:
+    """The new reservation for this key, or the stored response to replay. The key belongs to
+    the signed-in caller (`request.auth`), or, for a post without an account, to `client`."""
+    user, body_hash = getattr(request, "auth", None), fingerprint(request)
+    owner = {"user": user} if user is not None else {"user": None, "client": client}
+    _forget_stale(owner, key)
     try:
         with transaction.atomic():
             return IdempotentRequest.objects.create(
-                user=user,
+                **owner,
                 key=key,
                 method=str(request.method),
                 path=request.path,
                 body_hash=body_hash,
             )
     except IntegrityError:
-        earlier = IdempotentRequest.objects.filter(user=user, key=key).first()
+        earlier = IdempotentRequest.objects.filter(**owner, key=key).first()
     if earlier is None:  # released by a failed first request a moment ago: retry later
         raise Refused("idempotency_in_progress", IN_PROGRESS, status=409)
     if (earlier.method, earlier.path, earlier.body_hash) != (

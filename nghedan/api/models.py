@@ -16,7 +16,11 @@ class IdempotentRequest(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         verbose_name=_("người dùng"),
+        null=True,
+        blank=True,
     )
+    # Who posted without an account (an Open311 post without api_key): their client address.
+    client = models.CharField(_("địa chỉ người gửi"), max_length=64, blank=True)
     key = models.CharField(_("khóa"), max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=500)
@@ -28,7 +32,16 @@ class IdempotentRequest(models.Model):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.UniqueConstraint(fields=["user", "key"], name="one_request_per_idempotency_key")
+            models.UniqueConstraint(fields=["user", "key"], name="one_request_per_idempotency_key"),
+            models.UniqueConstraint(
+                fields=["client", "key"],
+                condition=models.Q(user__isnull=True),
+                name="one_request_per_client_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(user__isnull=False) | ~models.Q(client=""),
+                name="idempotent_request_has_an_owner",
+            ),
         ]
         verbose_name = _("yêu cầu có khóa chống lặp")
         verbose_name_plural = pgettext_lazy("plural", "yêu cầu có khóa chống lặp")

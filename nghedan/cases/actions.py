@@ -20,6 +20,7 @@ from nghedan.cases.models import (
     Case,
     CaseEvent,
     Category,
+    Channel,
     Kind,
     Rating,
     RefusalReason,
@@ -38,6 +39,9 @@ OPEN = (Status.RECEIVED, Status.CLASSIFIED, Status.ACCEPTED, Status.VERIFYING)
 IDENTITY_REQUIRED = (Kind.COMPLAINT, Kind.DENUNCIATION)
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER)
 IN_TURN = "giao việc lần lượt"  # the actor the audit log names for automatic assignments
+# Luật Tố cáo 2018, Điều 22: a denunciation is made by a letter or in person. One made any
+# other way is not processed as a denunciation but kept as information (Điều 25).
+NOT_A_FORM_OF_DENUNCIATION = (Channel.HOTLINE,)
 
 
 def new_code() -> str:
@@ -69,15 +73,25 @@ def _move(case: Case, allowed, to: str, **fields) -> None:
     if changed:
         counts.record_change(before, counts.standing_of(case.pk))
     if not changed:
-        current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
-        raise Refused(
-            "wrong_state",
-            _("Vụ việc đang ở trạng thái “%(status)s” nên không thể làm việc này. "
-              "Hãy tải lại trang để xem trạng thái mới nhất.")
-            % {"status": Status(current).label if current else "?"},
-            status=409,
-        )  # fmt: skip
+        raise _wrong_state(case)
     case.refresh_from_db()
+
+
+def _wrong_state(case: Case) -> Refused:
+    current = Case.objects.filter(pk=case.pk).values_list("status", flat=True).first()
+    return Refused(
+        "wrong_state",
+        _("Vụ việc đang ở trạng thái “%(status)s” nên không thể làm việc này. "
+          "Hãy tải lại trang để xem trạng thái mới nhất.")
+        % {"status": Status(current).label if current else "?"},
+        status=409,
+    )  # fmt: skip
+
+
+def _reload_locked(case: Case) -> None:
+    """Decide on the case as the database has it, its row held until the commit: what was read
+    on a page earlier must not undo what another officer did meanwhile."""
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update(of=("self",)))
 
 
 def _check_identity(kind: str, name: str, address: str) -> None:
@@ -88,6 +102,38 @@ def _check_identity(kind: str, name: str, address: str) -> None:
               "(Luật Khiếu nại 2011 Điều 8; Luật Tố cáo 2018 Điều 23)."),
             "submitter_name",
         )  # fmt: skip
+
+
+def _kept_as_information(kind: str, channel: str, name: str, is_anonymous: bool) -> bool:
+    """A denunciation the law does not let be processed as one, kept as information instead
+    (Luật Tố cáo 2018, Điều 25): without a name, or not made by a letter or in person (Điều 22)."""
+    return kind == Kind.DENUNCIATION and (
+        is_anonymous or not name.strip() or channel in NOT_A_FORM_OF_DENUNCIATION
+    )
+
+
+def _information_note(kind: str, channel: str) -> str:
+    """Why a denunciation that names its sender is still only kept as information."""
+    if kind != Kind.DENUNCIATION or channel not in NOT_A_FORM_OF_DENUNCIATION:
+        return ""
+    return _(
+        "Tố cáo qua điện thoại không đúng hình thức tố cáo (bằng đơn hoặc trình bày trực tiếp, "
+        "Luật Tố cáo 2018, Điều 22) nên được lưu làm thông tin, không giải quyết theo thủ tục "
+        "tố cáo (Điều 25). Muốn được giải quyết, người tố cáo hãy gửi đơn hoặc đến trình bày "
+        "trực tiếp."
+    )
+
+
+def _seal_identity(case: Case, *, name: str, phone: str, email: str, address: str,
+                   account: User | None) -> None:  # fmt: skip
+    """A denouncer's identity, encrypted, apart from the case (Luật Tố cáo 2018, Điều 47–48)."""
+    SecretIdentity.objects.create(
+        case=case,
+        ciphertext=crypto.seal({
+            "name": name, "phone": phone, "email": email, "address": address,
+            "account": account.get_username() if account else "",
+        }),
+    )  # fmt: skip
 
 
 def receipt_time(received_on: date | None) -> datetime:
@@ -107,13 +153,15 @@ def do_submit_case(
     received_on: date | None = None,
 ) -> Case:  # fmt: skip
     """Take in one matter from any channel. A denouncer's identity is sealed apart from the
-    case; a denunciation with no identity is kept as information, not processed (Art. 25).
+    case; a denunciation with no identity, or made by phone, is kept as information, not
+    processed (Luật Tố cáo 2018, Điều 22 and 25).
     `received_on` is the day a petition came when it is entered later (a letter, an import):
     it is counted on that day and its deadline runs from it."""
     anonymous_denunciation = kind == Kind.DENUNCIATION and (
         is_anonymous or not submitter_name.strip()
     )
-    if not anonymous_denunciation:
+    information = _kept_as_information(kind, channel, submitter_name, is_anonymous)
+    if not information:
         _check_identity(kind, submitter_name, submitter_address)
     if first_instance is not None and kind != Kind.COMPLAINT:
         raise Refused("bad_instance", _("Chỉ khiếu nại mới có lần hai."), "first_instance")
@@ -137,27 +185,21 @@ def do_submit_case(
         submitter_address="" if secret else submitter_address,
         # A denouncer's account would name them: it goes into the sealed identity instead.
         submitted_by=None if secret else submitted_by,
-        status=Status.INFORMATION if anonymous_denunciation else Status.RECEIVED,
+        status=Status.INFORMATION if information else Status.RECEIVED,
         received_at=received_at,
     )  # fmt: skip
     planned = None
-    if not anonymous_denunciation:
+    if not information:
         planned = deadlines.plan_stage(case, Stage.RECEIVE, timezone.localdate(received_at))
         case.open_due = planned.due_on if planned else None  # its only running deadline
     case.save(force_insert=True)
     if secret and not anonymous_denunciation:
-        SecretIdentity.objects.create(
-            case=case,
-            ciphertext=crypto.seal({
-                "name": submitter_name, "phone": submitter_phone,
-                "email": submitter_email, "address": submitter_address,
-                "account": submitted_by.get_username() if submitted_by else "",
-            }),
-        )  # fmt: skip
+        _seal_identity(case, name=submitter_name, phone=submitter_phone, email=submitter_email,
+                       address=submitter_address, account=submitted_by)  # fmt: skip
     # A denouncer who sends from their own account must not be named by the timeline or the
     # audit log either: only the sealed identity knows them.
     named = None if secret and actor is not None and actor == submitted_by else actor
-    _event(case, named, "received", public=True)
+    _event(case, named, "received", _information_note(kind, channel), public=True)
     if planned is not None:
         deadlines.open_planned(case, planned)
     # The shared rows last, counts then the audit chain's head (the order every action keeps):
@@ -176,30 +218,110 @@ def do_classify(
     actor, case: Case, *, kind: str, category: Category, condition: str, people_count: int,
     reason: str = "",
 ) -> Case:  # fmt: skip
-    """Confirm or correct the kind and category; a change after classification needs a reason."""
+    """Confirm or correct the kind and category; a change after classification needs a reason.
+    A case that becomes a denunciation is treated as one taken in so: its sender's identity is
+    sealed, or it is kept as information. The running deadlines follow the new rules."""
+    _reload_locked(case)
     reclassifying = case.status == Status.CLASSIFIED and (
         kind != case.kind or category != case.category
     )
     if reclassifying and not reason.strip():
         raise Refused("reason_required", _("Phân loại lại cần ghi rõ lý do."), "reason")
-    if kind in IDENTITY_REQUIRED and kind != case.kind and not case.submitter_name:
-        raise Refused(
-            "identity_required",
-            _("Không thể chuyển thành khiếu nại, tố cáo khi không có họ tên, địa chỉ người gửi."),
-            "kind",
-        )
+    _check_kind_change(case, kind)
+    becomes_denunciation = kind == Kind.DENUNCIATION and case.kind != Kind.DENUNCIATION
+    information = becomes_denunciation and _kept_as_information(
+        kind, case.channel, case.submitter_name, case.is_anonymous
+    )
+    sender = _sender_of(case) if becomes_denunciation else None
     before = {"kind": case.kind, "category": case.category.code}
     _move(
-        case, (Status.RECEIVED, Status.CLASSIFIED), Status.CLASSIFIED, kind=kind,
+        case, (Status.RECEIVED, Status.CLASSIFIED),
+        Status.INFORMATION if information else Status.CLASSIFIED, kind=kind,
         category=category, condition=condition, people_count=people_count,
+        **(_forget_sender(case) if becomes_denunciation else {}),
     )  # fmt: skip
+    if sender is not None:
+        _seal_sender(case, sender)
+    _follow_rules_of_new_kind(case)
+    note = reason or (_information_note(case.kind, case.channel) if information else "")
+    _event(case, actor, "reclassified" if reclassifying else "classified", note)
+    record(actor, "case.classify", case, before=before,
+           after={"kind": kind, "category": category.code}, reason=reason,
+           **({"identity_sealed": True} if sender is not None else {}))  # fmt: skip
+    return case
+
+
+def _check_kind_change(case: Case, kind: str) -> None:
+    if kind == case.kind:
+        return
+    if case.kind == Kind.DENUNCIATION:
+        # Refused rather than unsealed: in another kind the sender's name and address would be
+        # shown to everyone who follows the case, while the denouncer gave them under the
+        # protection of Luật Tố cáo 2018, Điều 47–48. The sender may file anew as that kind.
+        raise Refused(
+            "denunciation_stays",
+            _("Không đổi được tố cáo sang loại khác: danh tính người tố cáo phải được giữ bí mật "
+              "(Luật Tố cáo 2018, Điều 47, 48), còn ở loại khác họ tên, địa chỉ sẽ hiện cho mọi "
+              "người theo dõi vụ việc. Nếu nội dung thực chất là khiếu nại, phản ánh hay kiến "
+              "nghị, hãy hướng dẫn người gửi gửi đơn mới theo đúng loại; vụ việc này vẫn xử lý "
+              "là tố cáo hoặc không thụ lý với lý do phù hợp."),
+            "kind",
+        )  # fmt: skip
+    if not _kept_as_information(kind, case.channel, case.submitter_name, case.is_anonymous):
+        _check_identity(kind, case.submitter_name, case.submitter_address)
+
+
+def _sender_of(case: Case) -> dict:
+    return {
+        "name": case.submitter_name, "phone": case.submitter_phone,
+        "email": case.submitter_email, "address": case.submitter_address,
+        "account": case.submitted_by,
+    }  # fmt: skip
+
+
+def _forget_sender(case: Case) -> dict:
+    """The fields that drop the sender from a case becoming a denunciation, as at intake."""
+    return {
+        "submitter_name": "", "submitter_phone": "", "submitter_email": "",
+        "submitter_address": "", "sender_phone_tail": "", "submitted_by": None,
+        "is_anonymous": case.is_anonymous or not case.submitter_name.strip(),
+    }  # fmt: skip
+
+
+def _seal_sender(case: Case, sender: dict) -> None:
+    """What the case knew of its sender moves into the sealed identity (kept even for a case
+    kept as information), and its timeline stops naming the sender's account."""
+    if any(sender.values()):
+        _seal_identity(case, **sender)
+    if sender["account"] is not None:
+        CaseEvent.objects.filter(case=case, actor=sender["account"]).update(actor=None)
+
+
+def _follow_rules_of_new_kind(case: Case) -> None:
+    if case.status == Status.INFORMATION:
+        deadlines.close_stages(case, today())  # kept as information: no clock runs
+        return
+    _replan_running_stages(case)
     deadlines.close_stages(case, today(), [Stage.RECEIVE])
     if case.kind in IDENTITY_REQUIRED and not case.deadlines.filter(stage=Stage.ACCEPT).exists():
         deadlines.open_stage(case, Stage.ACCEPT, today())
-    _event(case, actor, "reclassified" if reclassifying else "classified", reason)
-    record(actor, "case.classify", case, before=before,
-           after={"kind": kind, "category": category.code}, reason=reason)  # fmt: skip
-    return case
+
+
+def _replan_running_stages(case: Case) -> None:
+    """Each running stage follows the rule of the kind and condition the case now has, counted
+    from the day the stage started (the receive stage: the day the petition came): a change of
+    kind neither keeps the old kind's limit nor starts a fresh clock. A stage the new kind does
+    not have (a complaint's accept stage, for feedback) stops."""
+    calendar = deadlines.work_calendar()
+    for deadline in case.deadlines.filter(met_on__isnull=True):
+        rule = deadlines.rule_for(case, deadline.stage)
+        if rule is None:
+            deadline.delete()
+        elif rule.pk != deadline.rule_id:
+            deadline.rule = rule
+            deadline.due_on = deadlines.count_days(rule, deadline.starts_on, rule.days, calendar)
+            deadline.save(update_fields=["rule", "due_on"])
+    deadlines.refresh_open_due(case)
 
 
 @transaction.atomic
@@ -272,7 +394,7 @@ def do_assign(actor, case: Case, handler) -> Case:
             "not_a_handler", _("Người này không phải cán bộ xử lý của cơ quan đang giữ vụ việc."),
             "assignee",
         )  # fmt: skip
-    _move(case, OPEN, case.status, assignee=handler)
+    _set_assignee(case, handler)
     _event(case, actor, "assigned", str(handler))
     do_notify(
         [handler],
@@ -284,12 +406,21 @@ def do_assign(actor, case: Case, handler) -> Case:
     return case
 
 
+def _set_assignee(case: Case, handler) -> None:
+    """Only the assignee changes: writing back the status read earlier (a page, the queue's
+    ticked cases) would undo whatever another officer did meanwhile."""
+    changed = Case.objects.filter(pk=case.pk, status__in=OPEN).update(
+        assignee=handler, updated_at=timezone.now()
+    )
+    if not changed:
+        raise _wrong_state(case)
+    case.refresh_from_db()
+
+
 def next_in_turn(organization_id: int) -> User | None:
     """The organization's handler with the fewest open cases there; on a tie, the one who
     joined first, so equal loads take turns."""
-    open_here = Q(
-        assigned_cases__organization_id=organization_id, assigned_cases__status__in=OPEN
-    )
+    open_here = Q(assigned_cases__organization_id=organization_id, assigned_cases__status__in=OPEN)
     return (
         User.objects.filter(
             is_active=True,
@@ -400,13 +531,22 @@ def do_withdraw(actor, case: Case, reason: str = "") -> Case:
 
 
 @transaction.atomic
-def do_extend_deadline(actor, case: Case, reason: str) -> Case:
-    """A written decision with a reason, within the law's limit on extensions."""
+def do_extend_deadline(actor, case: Case, reason: str, seen_extensions: int | None = None) -> Case:
+    """A written decision with a reason, within the law's limit on extensions. The page sends
+    `seen_extensions`, the count its officer saw: of two officers extending from pages opened
+    at once, the second is told rather than using up a second extension."""
     if not reason.strip():
         raise Refused("reason_required", _("Gia hạn phải có lý do."), "reason")
-    deadline = case.deadlines.filter(stage=Stage.RESOLVE, met_on__isnull=True).first()
+    deadline = (
+        case.deadlines.select_for_update(of=("self",))
+        .filter(stage=Stage.RESOLVE, met_on__isnull=True)
+        .select_related("rule")
+        .first()
+    )
     if deadline is None:
         raise Refused("no_deadline", _("Vụ việc không có thời hạn giải quyết đang chạy."))
+    if seen_extensions is not None and seen_extensions != deadline.extensions:
+        raise _extended_meanwhile(deadline)
     if deadline.extensions >= deadline.rule.max_extensions:
         raise Refused(
             "extension_limit",
@@ -419,11 +559,23 @@ def do_extend_deadline(actor, case: Case, reason: str) -> Case:
         .update(due_on=deadlines.extend(deadline), extensions=deadline.extensions + 1)
     )
     if not updated:
-        raise Refused("conflict", _("Thời hạn vừa được người khác gia hạn."), status=409)
+        raise _extended_meanwhile(deadline)
     deadlines.refresh_open_due(case)
     _event(case, actor, "extended", reason, public=True)
     record(actor, "case.extend", case, reason=reason)
     return case
+
+
+def _extended_meanwhile(deadline) -> Refused:
+    deadline.refresh_from_db()
+    return Refused(
+        "extended_meanwhile",
+        _("Hạn đã được gia hạn bởi người khác sau khi bạn mở trang (nay là %(due)s, đã gia hạn "
+          "%(count)s lần); lần gia hạn của bạn chưa được ghi, hãy tải lại trang để xem thời hạn "
+          "mới trước khi quyết định.")
+        % {"due": f"{deadline.due_on:%d/%m/%Y}", "count": deadline.extensions},
+        status=409,
+    )  # fmt: skip
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from nghedan.audit.chain import record
 from nghedan.cases.access import get_case_for_user, may_read_identity
-from nghedan.cases.actions import do_submit_case
+from nghedan.cases.actions import OPEN, do_resolve, do_submit_case
 from nghedan.cases.models import Attachment, Case, CaseEvent, Kind
 from nghedan.lib.refusal import Refused
 
@@ -634,6 +634,42 @@ def do_submit_case_with_attachments(actor, uploads, **fields) -> Case:
         remove_stored(str(a.file.name) for a in attached)
         raise
     return case
+
+
+def do_resolve_with_files(actor, case: Case, uploads, *, answer: str, published_answer: str):
+    """The resolution and its files (the decision, conclusion or reply) in one transaction:
+    a file refused, or the case moved meanwhile, leaves nothing resolved and nothing stored.
+    Resolved first, so that a case that moved is refused before any file is written."""
+    if not uploads:
+        return do_resolve(actor, case, answer=answer, published_answer=published_answer)
+    attached: list[Attachment] = []
+    try:
+        with transaction.atomic():
+            do_resolve(actor, case, answer=answer, published_answer=published_answer)
+            attached = do_attach(actor, case, uploads)
+    except BaseException:
+        remove_stored(str(a.file.name) for a in attached)
+        raise
+    return case
+
+
+def do_add_files(actor, case: Case, uploads) -> list[Attachment]:
+    """Files a handler adds while the case is open: the row is locked and its status read,
+    so that files do not join a case another officer has just finished."""
+    with transaction.atomic():
+        status = (
+            Case.objects.select_for_update().filter(pk=case.pk)
+            .values_list("status", flat=True).first()
+        )  # fmt: skip
+        if status not in OPEN:
+            raise Refused(
+                "wrong_state",
+                _("Vụ việc đang ở trạng thái “%(status)s”: chỉ thêm được tệp khi vụ việc đang "
+                  "xử lý. Hãy tải lại trang để xem trạng thái mới nhất.")
+                % {"status": Case.Status(status).label if status else "?"},
+                status=409,
+            )  # fmt: skip
+        return do_attach(actor, case, uploads)
 
 
 # --- reading --------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from nghedan.audit.chain import record
 from nghedan.cases.access import cases_for_user
 from nghedan.cases.models import Case, Channel, Kind
 from nghedan.cases.officer_forms import QueueFilterForm
+from nghedan.lib.plain_text import CONTROL_CHARACTERS
 from nghedan.people.decorators import working_role_required
 
 MAX_ROWS = 50_000
@@ -144,7 +145,8 @@ def csv_text(value) -> str:
         return value.strftime(DATE_FORMAT)
     if value is None:
         return ""
-    text = str(value)
+    # Control characters pasted from Word are no text; removed before the formula check.
+    text = CONTROL_CHARACTERS.sub("", str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
@@ -173,6 +175,7 @@ def export_csv(request):
 def write_xlsx(rows, labels: Labels) -> FileResponse:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -184,6 +187,9 @@ def write_xlsx(rows, labels: Labels) -> FileResponse:
     bold = Font(bold=True)
 
     def cell(value, font=None) -> WriteOnlyCell:
+        if isinstance(value, str):
+            # openpyxl refuses control characters (a "\x0b" pasted from Word): removed.
+            value = ILLEGAL_CHARACTERS_RE.sub("", value)
         written = WriteOnlyCell(sheet, value=value)
         if isinstance(value, str):
             written.data_type = "s"  # text stays text, even when it starts with “=”

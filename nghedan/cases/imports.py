@@ -23,17 +23,18 @@ import csv
 import hashlib
 import io
 import json
+import logging
 import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any
+from datetime import date, datetime, time
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,11 +44,15 @@ from nghedan.audit.models import AuditEntry
 from nghedan.cases.access import handled_organizations
 from nghedan.cases.actions import do_submit_case
 from nghedan.cases.models import Category, Channel, Kind
+from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.folding import folded
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.cell_range import CellRange
 
 FORMATS = ("csv", "xlsx", "jsonl")
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx", ".jsonl": "jsonl", ".ndjson": "jsonl"}
@@ -71,13 +76,29 @@ MAX_LENGTHS = {
 # An XLSX is a zip: what it unpacks to is bounded too, not only what was uploaded.
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_CANDIDATES_SHOWN = 8
-DATE_PATTERN = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
-ISO_DATE_PATTERN = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+# A time of day may follow a date (a spreadsheet's "05/03/2026 08:30"); only the day is kept.
+TIME_OF_DAY = r"(?:[ T]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?"
+DATE_PATTERN = re.compile(
+    r"^(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})" + TIME_OF_DAY + "$"
+)
+ISO_DATE_PATTERN = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})" + TIME_OF_DAY + "$"
+)
+# Excel's day numbers, 1 (1 January 1900) to 2958465 (31 December 9999): a date cell that lost
+# its date format reads as one. Saved as CSV it is five digits of text (years 1927 to 2173).
+EXCEL_LAST_SERIAL = 2958465
+EXCEL_SERIAL_TEXT = re.compile(r"^\d{5}$")
+# A phone typed into a number cell loses its leading 0 (0909123456 is kept as 909123456). Without
+# it, a Vietnamese mobile is 9 digits starting 3, 5, 7, 8 or 9, a landline 10 digits starting 2
+# (028 3822 1234): such a number is a phone whose 0 was lost, and it gets it back.
+PHONE_WITHOUT_ZERO = re.compile(r"^(?:[35789]\d{8}|2\d{9})$")
 COUNT_PATTERN = re.compile(r"^\d+$")
 COMMUNE_CODE_PATTERN = re.compile(r"^\d{1,5}$")
 BLOCKING = "case.import"
 RESULT = "case.import_result"
 TARGET_TYPE = "cases.import"
+
+logger = logging.getLogger(__name__)
 
 
 class Outcome(models.TextChoices):
@@ -282,7 +303,8 @@ def csv_row(line: int, columns: list[str], cells: list[str]) -> SourceRow:
 
 
 def read_xlsx(content: bytes) -> ParsedFile:
-    """The first sheet: row 1 is the header, each later row a case."""
+    """The first sheet: row 1 is the header, each later row a case. A merged cell's value is
+    read into every cell of its range, as the sheet shows it."""
     from openpyxl import load_workbook  # only imports of Excel files need it
 
     try:
@@ -302,21 +324,65 @@ def read_xlsx(content: bytes) -> ParsedFile:
         raise not_xlsx() from error
     try:
         sheet = workbook.worksheets[0]
+        merged = merged_ranges(content, sheet)
         lines = sheet.iter_rows(values_only=True)
         header = next(lines, None)
         if header is None:
             raise Refused("empty_file", _("Trang tính đầu tiên của tệp Excel trống."), "file")
         columns, warnings = header_columns(header)
+        data = sheet.iter_rows(min_row=2, max_col=len(columns), values_only=True)
         rows = [
             SourceRow(line, dict(zip(columns, cells, strict=False)))
-            for line, cells in enumerate(
-                sheet.iter_rows(min_row=2, max_col=len(columns), values_only=True), start=2
-            )
+            for line, cells in enumerate(unmerged(data, merged, first_line=2), start=2)
             if any(text(cell) for cell in cells)
         ]
     finally:
         workbook.close()
     return ParsedFile(rows, warnings)
+
+
+def merged_ranges(content: bytes, sheet) -> list["CellRange"]:
+    """The merged ranges of a sheet opened read-only. openpyxl reads them only when it loads
+    a whole sheet into memory (tens of times the file's size), so they are read here from the
+    sheet's XML, streamed."""
+    from openpyxl.worksheet.cell_range import CellRange
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+    from openpyxl.xml.functions import iterparse  # defusedxml's when it is installed
+
+    merge_cell = f"{{{SHEET_MAIN_NS}}}mergeCell"
+    ranges: list[CellRange] = []
+    try:
+        # The sheet's part in the archive: openpyxl has no public name for it.
+        with (
+            zipfile.ZipFile(io.BytesIO(content)) as archive,
+            archive.open(sheet._worksheet_path) as source,
+        ):
+            for _event, element in iterparse(source):
+                if element.tag == merge_cell:
+                    ranges.append(CellRange(element.get("ref")))
+                element.clear()
+    except (KeyError, ValueError, SyntaxError) as error:  # a damaged sheet or range
+        raise not_xlsx() from error
+    return ranges
+
+
+def unmerged(rows: Iterable[tuple], merged: list["CellRange"], first_line: int) -> Iterator[list]:
+    """The rows with each merged range's value in every cell of the range. Rows come in
+    order, so a range's value (its first cell's) is read before the rows below need it."""
+    starting: dict[int, list[CellRange]] = {}
+    for cell_range in merged:
+        starting.setdefault(cell_range.min_row, []).append(cell_range)
+    spanning: list[tuple[CellRange, Any]] = []
+    for line, row in enumerate(rows, start=first_line):
+        cells = list(row)
+        spanning = [(span, value) for span, value in spanning if span.max_row >= line]
+        for span in starting.pop(line, ()):
+            first = span.min_col - 1
+            spanning.append((span, cells[first] if first < len(cells) else None))
+        for span, value in spanning:
+            for column in range(span.min_col - 1, min(span.max_col, len(cells))):
+                cells[column] = value
+        yield cells
 
 
 def not_xlsx() -> Refused:
@@ -419,6 +485,7 @@ def submission(values: Mapping[str, Any], lookups: Lookups) -> tuple[dict, date 
     """The arguments of `do_submit_case` for one row, and the day it was received if the
     file says; RowProblem when the row is wrong."""
     row = {name: text(values.get(name)) for name in COLUMNS}
+    row["submitter_phone"] = read_phone(values.get("submitter_phone"))
     for name, limit in MAX_LENGTHS.items():
         if len(row[name]) > limit:
             raise RowProblem(
@@ -535,36 +602,41 @@ def read_place(code: str, address: str, lookups: Lookups) -> Commune:
     )
 
 
+def read_phone(value: Any) -> str:
+    """The phone as written; a number cell's phone gets back the leading 0 it lost."""
+    written = text(value)
+    is_number = isinstance(value, int | float) and not isinstance(value, bool)
+    if is_number and PHONE_WITHOUT_ZERO.match(written):
+        return "0" + written
+    return written
+
+
 def read_count(value: str) -> int:
+    """1 when empty, else a whole number from 1 to the limit of the public form."""
     if not value:
         return 1
-    if not COUNT_PATTERN.match(value) or int(value) < 1:
+    digits = value.lstrip("0")
+    if not COUNT_PATTERN.match(value) or not digits:
         raise RowProblem(
             _("Số người cùng nêu (cột people_count) phải là số nguyên từ 1 trở lên (đang ghi "
               "“%(value)s”).") % {"value": value}
         )  # fmt: skip
-    return int(value)
+    # Length first: int() refuses thousands of digits. The value is not repeated: a number
+    # this long is most often a phone typed in the wrong column.
+    if len(digits) > len(str(PEOPLE_COUNT_MAX)) or int(digits) > PEOPLE_COUNT_MAX:
+        raise RowProblem(
+            _("Số người cùng nêu (cột people_count) nhiều nhất là %(limit)s, nhưng ô này ghi "
+              "một số %(length)s chữ số: hãy kiểm tra lại, có thể đã ghi nhầm số điện thoại "
+              "vào cột này.")
+            % {"limit": PEOPLE_COUNT_MAX, "length": len(digits)}
+        )  # fmt: skip
+    return int(digits)
 
 
 def read_day(value: Any) -> date | None:
-    """The day a petition was received: dd/mm/yyyy (or an Excel date, or yyyy-mm-dd), not
-    after today."""
-    if isinstance(value, datetime):
-        day = value.date()
-    elif isinstance(value, date):
-        day = value
-    else:
-        written = text(value)
-        if not written:
-            return None
-        parsed = parse_day(written)
-        if parsed is None:
-            raise RowProblem(
-                _("Ngày tiếp nhận (cột received_at) “%(value)s” không phải ngày hợp lệ: hãy "
-                  "ghi ngày/tháng/năm, ví dụ 05/03/2026.") % {"value": written}
-            )  # fmt: skip
-        day = parsed
-    if day > timezone.localdate():
+    """The day a petition was received, not after today."""
+    day = received_day(value)
+    if day is not None and day > timezone.localdate():
         raise RowProblem(
             _("Ngày tiếp nhận %(day)s ở sau hôm nay: hãy kiểm tra lại cột received_at.")
             % {"day": day.strftime("%d/%m/%Y")}
@@ -572,15 +644,51 @@ def read_day(value: Any) -> date | None:
     return day
 
 
-def parse_day(written: str) -> date | None:
-    if match := DATE_PATTERN.match(written):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := ISO_DATE_PATTERN.match(written):
-        year, month, day = (int(part) for part in match.groups())
+def received_day(value: Any) -> date | None:
+    """An Excel date, dd/mm/yyyy or yyyy-mm-dd (a time of day after it is allowed), or an
+    Excel day number; None when empty."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    written = text(value)
+    if not written:
+        return None
+    day = excel_serial_day(value, written) or parse_day(written)
+    if day is None:
+        raise RowProblem(
+            _("Ngày tiếp nhận (cột received_at) “%(value)s” không phải ngày hợp lệ: hãy ghi "
+              "ngày/tháng/năm, có thể kèm giờ:phút, ví dụ 05/03/2026 hoặc 05/03/2026 08:30; "
+              "cũng nhận năm-tháng-ngày (2026-03-05) và ô kiểu ngày của Excel.")
+            % {"value": written}
+        )  # fmt: skip
+    return day
+
+
+def excel_serial_day(value: Any, written: str) -> date | None:
+    """The day of an Excel day number: a number cell, or five digits of text."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        serial = value
+    elif EXCEL_SERIAL_TEXT.match(written):
+        serial = int(written)
     else:
         return None
+    if not 1 <= serial <= EXCEL_LAST_SERIAL:  # also refuses NaN
+        return None
+    from openpyxl.utils.datetime import from_excel  # only files from Excel need it
+
+    return from_excel(serial).date()
+
+
+def parse_day(written: str) -> date | None:
+    """dd/mm/yyyy or yyyy-mm-dd, with an optional HH:MM[:SS] that must be a time of day."""
+    match = DATE_PATTERN.match(written) or ISO_DATE_PATTERN.match(written)
+    if match is None:
+        return None
+    parts = {name: int(part or 0) for name, part in match.groupdict().items()}
     try:
-        return date(year, month, day)
+        time(parts["hour"], parts["minute"], parts["second"])
+        return date(parts["year"], parts["month"], parts["day"])
     except ValueError:
         return None
 
@@ -640,7 +748,29 @@ def import_into(report: ImportReport, actor, rows, organization: Organization | 
     seen: dict[tuple, int] = {}
     for position, row in enumerate(rows, start=2):
         source = row if isinstance(row, SourceRow) else SourceRow(position, row)
-        report.rows.append(import_one(actor, source, organization, lookups, seen))
+        report.rows.append(import_guarded(actor, source, organization, lookups, seen))
+
+
+def import_guarded(actor, source: SourceRow, organization, lookups: Lookups, seen) -> RowResult:
+    """`import_one` in a savepoint of its own: a row the database refuses, or one that meets a
+    fault of ours, is undone and reported on its line, and the rows after it still go in, so
+    the run ends with its report and its result in the audit log."""
+    try:
+        with transaction.atomic():
+            return import_one(actor, source, organization, lookups, seen)
+    except (DatabaseError, OverflowError):  # SQLite's driver: OverflowError for a huge integer
+        logger.exception("Import: the database refused line %s", source.line)
+        reason = _(
+            "Cơ sở dữ liệu không nhận dòng này (có giá trị vượt giới hạn lưu trữ); dòng chưa "
+            "được nhập, các dòng khác không bị ảnh hưởng. Hãy kiểm tra các cột số và ngày."
+        )
+    except Exception:
+        logger.exception("Import: line %s failed", source.line)
+        reason = _(
+            "Lỗi hệ thống khi nhập dòng này; dòng chưa được nhập, các dòng khác không bị ảnh "
+            "hưởng. Hãy báo quản trị hệ thống."
+        )
+    return RowResult(source.line, Outcome.FAILED, reason=reason)
 
 
 def import_one(actor, source: SourceRow, organization, lookups: Lookups, seen) -> RowResult:

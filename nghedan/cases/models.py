@@ -14,6 +14,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from nghedan.lib.folding import folded
+
 
 class Kind(models.TextChoices):
     FEEDBACK = "feedback", _("Phản ánh")
@@ -219,6 +221,10 @@ class Case(models.Model):
         Category, on_delete=models.PROTECT, related_name="cases", verbose_name=_("lĩnh vực")
     )
     title = models.CharField(_("tóm tắt"), max_length=200)
+    # The title lower-cased without diacritics ("Đường Lê Lợi ngập" → "duong le loi ngap"),
+    # kept by `save`: the queue's search matches it, so "đường", "ĐƯỜNG" and "duong" all find
+    # the case on every database (SQLite's LIKE folds only ASCII letters).
+    folded_title = models.TextField(blank=True, editable=False, db_default="")
     description = models.TextField(_("nội dung"))
     commune = models.ForeignKey(
         "places.Commune",
@@ -343,9 +349,12 @@ class Case(models.Model):
 
     def save(self, *args, **kwargs):
         self.sender_phone_tail = phone_tail(self.submitter_phone)
+        self.folded_title = folded(self.title)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "submitter_phone" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "sender_phone_tail"}
+            kwargs["update_fields"] = update_fields = {*update_fields, "sender_phone_tail"}
+        if update_fields is not None and "title" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "folded_title"}
         super().save(*args, **kwargs)
 
     @property

@@ -25,7 +25,10 @@ from nghedan.cases.models import (
     DeadlineRule,
     Kind,
     RefusalReason,
+    Stage,
 )
+from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
+from nghedan.lib.folding import folded
 from nghedan.people.access import working_organizations
 from nghedan.people.models import Organization, User
 from nghedan.places import gazetteer
@@ -182,8 +185,7 @@ class QueueFilterForm(forms.Form):
         """The cases that match; `open_due` is the due date of each one's running deadline."""
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("q"):
-            text = data["q"].strip()
-            cases = cases.filter(Q(code__icontains=text) | Q(title__icontains=text))
+            cases = cases.filter(text_matches(data["q"]))
         if data.get("kind"):
             cases = cases.filter(kind=data["kind"])
         if data.get("status") == "open":
@@ -198,6 +200,16 @@ class QueueFilterForm(forms.Form):
             cases = cases.filter(organization__path__startswith=data["organization"].path)
         cases = filter_by_due(cases, data.get("due"), today)
         return cases.order_by(*sort_order(data.get("sort")))
+
+
+def text_matches(text: str) -> Q:
+    """A code, or words of the title whatever their case and diacritics: "đường", "ĐƯỜNG" and
+    "duong" all find "Đường Lê Lợi ngập". The title is compared folded, as stored beside it."""
+    text = text.strip()
+    matches = Q(code__icontains=text)
+    if key := folded(text):
+        matches |= Q(folded_title__contains=key)
+    return matches
 
 
 def communes_of(organizations: QuerySet[Organization]) -> QuerySet[Commune]:
@@ -304,11 +316,15 @@ class ClassifyForm(CaseActionForm):
     people_count = forms.IntegerField(
         label=_("Số người cùng nêu"),
         min_value=1,
+        max_value=PEOPLE_COUNT_MAX,  # the database takes no more, nor does the public form
         error_messages={
             "required": _("Hãy nhập số người cùng nêu (ít nhất 1)."),
+            "invalid": _("Hãy nhập số người cùng nêu bằng chữ số, ví dụ 1 hoặc 15."),
             "min_value": _("Số người cùng nêu ít nhất là 1."),
+            "max_value": _("Số người cùng nêu nhiều nhất là %(limit_value)s: hãy kiểm tra lại, "
+                           "có thể đã nhập nhầm số điện thoại vào ô này."),
         },
-    )
+    )  # fmt: skip
     reason = forms.CharField(
         label=_("Lý do phân loại lại"),
         required=False,
@@ -424,6 +440,14 @@ class ResolveForm(CaseActionForm):
             "kết quả trả lời ở trên."
         ),
     )
+    # Checked here (type by content, size, count, metadata removed) and stored with the case
+    # in the transaction that resolves it; never shown on the public tracking page.
+    attachments = AttachmentsField(
+        label=_("Tệp quyết định, kết luận, văn bản trả lời"),
+        help_text=format_lazy("{} {}", _("Không bắt buộc. Bản quét hoặc tệp PDF của văn bản "
+                                         "giải quyết; lưu trong hồ sơ vụ việc, không công "
+                                         "khai."), LIMITS),
+    )  # fmt: skip
 
     def __init__(self, case: Case, *args, **kwargs):
         super().__init__(case, *args, **kwargs)
@@ -440,6 +464,30 @@ class ResolveForm(CaseActionForm):
                 "họ tên người tố cáo hay bất cứ điều gì giúp nhận ra họ (địa chỉ, điện thoại, "
                 "nơi làm việc, chữ viết), và không ghi thông tin cá nhân của người khác."
             )
+            self.fields["attachments"].help_text = format_lazy(
+                "{} {}",
+                _("Không bắt buộc. Tệp của đơn tố cáo không công khai, và chỉ cán bộ được giao "
+                  "xử lý mở được."),
+                LIMITS,
+            )  # fmt: skip
+
+
+class AttachFilesForm(CaseActionForm):
+    """Files a handler adds to an open case: minutes of a visit, photos of the site, letters
+    exchanged with other agencies."""
+
+    attachments = AttachmentsField(
+        label=_("Tệp"),
+        required=True,
+        help_text=format_lazy("{} {}", _("Biên bản, ảnh hiện trường, văn bản trao đổi; lưu "
+                                         "trong hồ sơ vụ việc, không công khai."), LIMITS),
+    )  # fmt: skip
+
+    def clean_attachments(self):
+        files = self.cleaned_data["attachments"]
+        if not files:
+            raise forms.ValidationError(_("Hãy chọn ít nhất một tệp."), code="required")
+        return files
 
 
 class ReasonForm(CaseActionForm):
@@ -448,6 +496,29 @@ class ReasonForm(CaseActionForm):
     reason = forms.CharField(
         label=_("Lý do"), widget=textarea(2), error_messages={"required": REQUIRED_REASON}
     )
+
+
+class ExtendForm(ReasonForm):
+    """Extend the resolve deadline. The number of extensions the officer saw goes back with the
+    form, so that an extension decided on a page opened before another one is refused rather
+    than used up as well (`actions.do_extend_deadline`)."""
+
+    seen_extensions = forms.IntegerField(
+        required=False,
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("Biểu mẫu không hợp lệ; hãy tải lại trang.")},
+    )
+
+    def __init__(self, case: Case, data=None, *args, **kwargs):
+        if data is None:
+            kwargs.setdefault("initial", {"seen_extensions": extensions_so_far(case)})
+        super().__init__(case, data, *args, **kwargs)
+
+
+def extensions_so_far(case: Case) -> int | None:
+    running = case.deadlines.filter(stage=Stage.RESOLVE, met_on__isnull=True)
+    return running.values_list("extensions", flat=True).first()
 
 
 class CommentForm(CaseActionForm):
@@ -540,12 +611,16 @@ class IntakeForm(forms.Form):
     people_count = forms.IntegerField(
         label=_("Số người cùng nêu"),
         min_value=1,
+        max_value=PEOPLE_COUNT_MAX,  # the database takes no more, nor does the public form
         initial=1,
         error_messages={
             "required": _("Hãy nhập số người cùng nêu (ít nhất 1)."),
+            "invalid": _("Hãy nhập số người cùng nêu bằng chữ số, ví dụ 1 hoặc 15."),
             "min_value": _("Số người cùng nêu ít nhất là 1."),
+            "max_value": _("Số người cùng nêu nhiều nhất là %(limit_value)s: hãy kiểm tra lại, "
+                           "có thể đã nhập nhầm số điện thoại vào ô này."),
         },
-    )
+    )  # fmt: skip
     first_instance_code = forms.CharField(
         label=_("Mã số khiếu nại lần đầu"),
         required=False,

@@ -14,6 +14,7 @@ ACTION_PATHS = {
     "close": "ket-thuc",
     "extend": "gia-han",
     "withdraw": "rut-don",
+    "attach": "them-tep",
     "comment": "y-kien",
 }
 

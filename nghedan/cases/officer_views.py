@@ -39,10 +39,12 @@ from nghedan.cases.models import Case, CaseDeadline, CaseEvent, Kind, Stage
 from nghedan.cases.officer_forms import (
     OPEN,
     AssignForm,
+    AttachFilesForm,
     BulkAssignForm,
     ClassifyForm,
     CommentForm,
     ConfirmForm,
+    ExtendForm,
     ForwardForm,
     IntakeForm,
     QueueFilterForm,
@@ -273,7 +275,9 @@ ACTIONS = {
         CaseAction(
             "resolve", gettext_lazy("Kết quả giải quyết"), gettext_lazy("Ghi kết quả"),
             ResolveForm,
-            lambda user, case, data: actions.do_resolve(user, case, **data),
+            lambda user, case, data: attachments.do_resolve_with_files(
+                user, case, data["attachments"], answer=data["answer"],
+                published_answer=data["published_answer"]),
             gettext_lazy("Đã ghi kết quả giải quyết vụ việc %(code)s."),
             statuses=(Status.ACCEPTED, Status.VERIFYING),
         ),
@@ -284,8 +288,9 @@ ACTIONS = {
             statuses=(Status.RESOLVED,),
         ),
         CaseAction(
-            "extend", gettext_lazy("Gia hạn giải quyết"), gettext_lazy("Gia hạn"), ReasonForm,
-            lambda user, case, data: actions.do_extend_deadline(user, case, data["reason"]),
+            "extend", gettext_lazy("Gia hạn giải quyết"), gettext_lazy("Gia hạn"), ExtendForm,
+            lambda user, case, data: actions.do_extend_deadline(
+                user, case, data["reason"], seen_extensions=data["seen_extensions"]),
             gettext_lazy("Đã gia hạn giải quyết vụ việc %(code)s."),
             statuses=(Status.ACCEPTED, Status.VERIFYING),
             note=gettext_lazy("Gia hạn bằng quyết định có lý do, trong số lần pháp luật cho phép; "
@@ -296,6 +301,14 @@ ACTIONS = {
             lambda user, case, data: actions.do_withdraw(user, case, data["reason"]),
             gettext_lazy("Đã ghi nhận rút đơn; vụ việc %(code)s kết thúc."),
             note=gettext_lazy("Khi người gửi xin rút: ghi rõ họ rút bằng cách nào, ngày nào."),
+        ),
+        CaseAction(
+            "attach", gettext_lazy("Thêm tệp vào hồ sơ"), gettext_lazy("Thêm tệp"),
+            AttachFilesForm,
+            lambda user, case, data: attachments.do_add_files(user, case, data["attachments"]),
+            gettext_lazy("Đã thêm tệp vào hồ sơ vụ việc %(code)s."),
+            note=gettext_lazy("Tệp lưu trong hồ sơ, không hiện trên trang tra cứu của người "
+                              "dân. Tệp của đơn tố cáo chỉ cán bộ được giao xử lý mở được."),
         ),
         CaseAction(
             "comment", gettext_lazy("Ý kiến theo dõi"), gettext_lazy("Ghi ý kiến"), CommentForm,
@@ -326,7 +339,7 @@ def case(request, pk):
 def case_action(request, pk, action):
     spec = ACTIONS[action]
     case = get_case_for_user(request.user, pk, write=spec.handling)
-    form = _action_form(request, spec, case, request.POST)
+    form = _action_form(request, spec, case, request.POST, request.FILES)
     if not form.is_valid():
         failure = Failure(spec, form, _("Vui lòng sửa các mục trong biểu mẫu."))
         return _case_page(request, case, failure, status=400)
@@ -361,9 +374,9 @@ def case_identity(request, pk):
     return _case_page(request, case, identity=identity)
 
 
-def _action_form(request, spec: CaseAction, case: Case, data=None):
+def _action_form(request, spec: CaseAction, case: Case, data=None, files=None):
     extra = {"search": request.GET.get(FORWARD_SEARCH, "")} if spec.form is ForwardForm else {}
-    return spec.form(case, data, auto_id=f"id_{spec.name}_%s", **extra)
+    return spec.form(case, data, files, auto_id=f"id_{spec.name}_%s", **extra)
 
 
 def _case_page(request, case: Case, failure: Failure | None = None, status=200, identity=None):
@@ -385,7 +398,7 @@ def _case_page(request, case: Case, failure: Failure | None = None, status=200, 
         "panels": _panels(request, case, deadlines, failure),
         "failure": failure,
         "forward_search": request.GET.get(FORWARD_SEARCH, ""),
-        "attachments": list(case.attachments.all()),
+        "attachments": list(case.attachments.select_related("uploaded_by")),
         "may_open_attachments": attachments.may_open(user, case),
     }
     return render(request, "cases/case.html", context, status=status)

@@ -585,9 +585,7 @@ def create_request(request: HttpRequest, fmt: str) -> HttpResponse:
         request.body  # noqa: B018
     caller = _caller(request)
     _check_rate(request, caller)
-    if key is None or caller is None:
-        # The reservations are per user (api.IdempotentRequest.user): without an api_key
-        # there is no one to keep the key for, so the post is taken as it comes.
+    if key is None:
         return _create(request, fmt, caller)
     return _create_once(request, fmt, caller, key)
 
@@ -597,8 +595,9 @@ def _create_once(request: HttpRequest, fmt: str, caller, key: str) -> HttpRespon
     retry with the same key gets it again; a 5xx frees the key so that a retry runs again."""
     if not idempotency.VALID_KEY.fullmatch(key):
         raise Refused("bad_idempotency_key", idempotency.BAD_KEY, status=400)
-    request.auth = caller  # type: ignore[attr-defined]  # whom claim() keeps the key for
-    claimed = idempotency.claim(request, key)
+    # The key is kept for the api_key's user, or, without one, for the client's address.
+    request.auth = caller  # type: ignore[attr-defined]
+    claimed = idempotency.claim(request, key, client=client_address(request) or "?")
     if isinstance(claimed, HttpResponse):
         claimed["Content-Type"] = CONTENT_TYPES[fmt]  # replay() assumes JSON
         return claimed

@@ -5,6 +5,10 @@ batch's count, so a text is never half-written and a run cut short leaves the ba
 exactly the texts it stored. The batch's report and its audit entry (one per import, with its
 counts: the texts are tied to it) are written last; the texts' annotation is queued when that
 commits. Annotating replaces a text's whole reading in one transaction.
+
+A feed's item is known by its guid (Atom id, else link) within the feed: fetched again after
+it was edited at its source, it replaces the stored text in place (same id, read again by the
+engine), and the replaced title and body are kept in that change's audit entry.
 """
 
 import logging
@@ -52,11 +56,13 @@ FETCH_CLAIM = timedelta(minutes=10)
 class Outcome:
     IMPORTED = "imported"
     DUPLICATE = "duplicate"
+    UPDATED = "updated"
     REFUSED = "refused"
 
     LABELS = {
         IMPORTED: gettext_lazy("Đã nhập"),
         DUPLICATE: gettext_lazy("Đã có sẵn"),
+        UPDATED: gettext_lazy("Đã cập nhật"),
         REFUSED: gettext_lazy("Bị từ chối"),
     }
 
@@ -97,7 +103,8 @@ def do_import_texts(actor, parsed: ParsedFile, options: ImportOptions) -> Import
         warnings=list(parsed.warnings),
     )
     report = []
-    new_ids: list[int] = []
+    to_annotate: list[int] = []
+    keys_seen: set[str] = set()
     for item in parsed.items:
         row: dict[str, Any] = {"line": item.line, "file": item.file, "text_id": None}
         try:
@@ -106,21 +113,86 @@ def do_import_texts(actor, parsed: ParsedFile, options: ImportOptions) -> Import
             ImportBatch.objects.filter(pk=batch.pk).update(refused_count=F("refused_count") + 1)
             report.append({**row, "outcome": Outcome.REFUSED, "reason": problem.message})
             continue
-        text_id, created = _store_text(batch, draft, actor if signed_in else None)
-        if created:
-            new_ids.append(text_id)
-        outcome = Outcome.IMPORTED if created else Outcome.DUPLICATE
+        # Two items of one fetch with the same key (a feed that gives every item its home
+        # page as link) identify nothing: each is then known by its body alone.
+        known = bool(draft.item_key) and draft.item_key not in keys_seen
+        keys_seen.add(draft.item_key)
+        stored = None
+        if known and options.feed is not None:
+            stored = _update_feed_item(actor, batch, options.feed, draft)
+        if stored is None:
+            stored = _store_text(batch, draft, actor if signed_in else None)
+        text_id, outcome = stored
+        if outcome in (Outcome.IMPORTED, Outcome.UPDATED):
+            to_annotate.append(text_id)
         report.append({**row, "outcome": outcome, "text_id": text_id, "reason": draft.note})
-    return _finish_import(actor, batch, report, new_ids)
+    return _finish_import(actor, batch, report, to_annotate)
 
 
-def _store_text(batch: ImportBatch, draft: TextDraft, importer) -> tuple[int, bool]:
-    """The text's id, and whether it is new: a body already stored is not stored again."""
+def _count(batch: ImportBatch, outcome: str) -> None:
+    counter = {
+        Outcome.IMPORTED: "imported_count",
+        Outcome.DUPLICATE: "duplicate_count",
+        Outcome.UPDATED: "updated_count",
+    }[outcome]
+    ImportBatch.objects.filter(pk=batch.pk).update(**{counter: F(counter) + 1})
+
+
+def _update_feed_item(actor, batch: ImportBatch, feed: Feed, draft: TextDraft):
+    """The text this feed item was stored as, replaced by the item's new version when it was
+    edited at its source: (id, outcome), or None when the feed's item is not stored yet (or
+    its new body is another stored text's: it is then that text's duplicate)."""
+    digest = body_digest(draft.body)
+    try:
+        return _replace_text(actor, batch, feed, draft, digest)
+    except IntegrityError:
+        # Another import stored the new body a moment ago: the item is that text's duplicate.
+        return None
+
+
+@transaction.atomic
+def _replace_text(actor, batch: ImportBatch, feed: Feed, draft: TextDraft, digest: str):
+    found = list(
+        Text.objects.select_for_update(of=("self",)).filter(
+            item_key=draft.item_key, batch__feed=feed
+        )[:2]
+    )
+    if len(found) != 1:
+        return None
+    text = found[0]
+    # What a reader reads: a feed that only moves an item's date has not edited it.
+    if (text.body_digest, text.title) == (digest, draft.title):
+        _count(batch, Outcome.DUPLICATE)
+        return text.pk, Outcome.DUPLICATE
+    if Text.objects.filter(body_digest=digest).exclude(pk=text.pk).exists():
+        return None
+    before = {"title": text.title, "body": text.body, "body_digest": text.body_digest,
+              "url": text.url, "published_on": text.published_on}  # fmt: skip
+    text.title, text.body, text.body_digest = draft.title, draft.body, digest
+    text.search_text = folded(f"{draft.title}\n{draft.body}")
+    text.published_on, text.published_precision = draft.published_on, draft.precision
+    text.author, text.url = draft.author, draft.url
+    text.save(update_fields=[
+        "title", "body", "body_digest", "search_text", "published_on", "published_precision",
+        "author", "url",
+    ])  # fmt: skip
+    # The engine's reading was of the old words: gone until it reads the new ones.
+    Annotation.objects.filter(text=text).delete()
+    TextPlace.objects.filter(text=text).delete()
+    TextEntity.objects.filter(text=text).delete()
+    _count(batch, Outcome.UPDATED)
+    record(actor, "insight.text_update", text, batch=batch.pk, feed=feed.pk,
+           item=draft.item_key, before=before, body_digest=digest)  # fmt: skip
+    return text.pk, Outcome.UPDATED
+
+
+def _store_text(batch: ImportBatch, draft: TextDraft, importer) -> tuple[int, str]:
+    """The text's id and the outcome: a body already stored is not stored again."""
     digest = body_digest(draft.body)
     existing = Text.objects.filter(body_digest=digest).values_list("pk", flat=True).first()
     if existing is not None:
-        ImportBatch.objects.filter(pk=batch.pk).update(duplicate_count=F("duplicate_count") + 1)
-        return existing, False
+        _count(batch, Outcome.DUPLICATE)
+        return existing, Outcome.DUPLICATE
     try:
         with transaction.atomic():
             text = Text.objects.create(
@@ -134,22 +206,23 @@ def _store_text(batch: ImportBatch, draft: TextDraft, importer) -> tuple[int, bo
                 author=draft.author,
                 source_name=draft.source_name[:200],
                 url=draft.url,
+                item_key=draft.item_key,
                 batch=batch,
                 imported_by=importer,
             )
-            ImportBatch.objects.filter(pk=batch.pk).update(imported_count=F("imported_count") + 1)
+            _count(batch, Outcome.IMPORTED)
     except IntegrityError:
         # Another import stored the same body a moment ago.
         same = Text.objects.filter(body_digest=digest).values_list("pk", flat=True).first()
         if same is None:
             raise
-        ImportBatch.objects.filter(pk=batch.pk).update(duplicate_count=F("duplicate_count") + 1)
-        return same, False
-    return text.pk, True
+        _count(batch, Outcome.DUPLICATE)
+        return same, Outcome.DUPLICATE
+    return text.pk, Outcome.IMPORTED
 
 
 @transaction.atomic
-def _finish_import(actor, batch: ImportBatch, report: list[dict], new_ids: list[int]):
+def _finish_import(actor, batch: ImportBatch, report: list[dict], to_annotate: list[int]):
     batch.refresh_from_db()
     batch.report = report
     batch.finished_at = timezone.now()
@@ -157,10 +230,10 @@ def _finish_import(actor, batch: ImportBatch, report: list[dict], new_ids: list[
     record(
         actor, "insight.import", batch, format=batch.format, source=batch.source,
         feed=batch.feed_id, imported=batch.imported_count, duplicates=batch.duplicate_count,
-        refused=batch.refused_count, checksum=batch.checksum,
+        updated=batch.updated_count, refused=batch.refused_count, checksum=batch.checksum,
     )  # fmt: skip
-    if new_ids:
-        transaction.on_commit(lambda: enqueue_annotation(new_ids))
+    if to_annotate:
+        transaction.on_commit(lambda: enqueue_annotation(to_annotate))
     return batch
 
 

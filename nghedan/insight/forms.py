@@ -21,25 +21,58 @@ FORMAT_NAMES = {
 }
 
 
+NOT_IN_LIST = {
+    "invalid_choice": _("“%(value)s” không có trong danh sách: hãy chọn lại; bộ lọc này đang bị "
+                        "bỏ qua.")
+}  # fmt: skip
+BAD_DATE = {
+    "invalid": _("Ngày không đọc được: hãy ghi dạng ngày/tháng/năm (ví dụ 01/06/2024) hoặc "
+                 "YYYY-MM-DD; bộ lọc này đang bị bỏ qua.")
+}  # fmt: skip
+TOO_LONG = {
+    "max_length": _("Hãy ghi ngắn hơn (tối đa %(limit_value)d ký tự, đang có %(show_value)d); bộ "
+                    "lọc này đang bị bỏ qua.")
+}  # fmt: skip
+
+
 class TextFilterForm(forms.Form):
+    """The browse filters. A filter that is not valid is named with its error and left out;
+    the valid ones still apply."""
+
     q = forms.CharField(
-        label=_("Có chứa"), required=False, max_length=200, widget=forms.SearchInput
-    )
-    kind = forms.ChoiceField(label=_("Loại"), required=False, choices=ANY + Text.Kind.choices)
-    topic = forms.ChoiceField(label=_("Chủ đề"), required=False, choices=ANY + list(TOPICS.items()))
-    category = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+        label=_("Có chứa"), required=False, max_length=200, widget=forms.SearchInput,
+        error_messages=TOO_LONG,
+    )  # fmt: skip
+    kind = forms.ChoiceField(
+        label=_("Loại"), required=False, choices=ANY + Text.Kind.choices,
+        error_messages=NOT_IN_LIST,
+    )  # fmt: skip
+    topic = forms.ChoiceField(
+        label=_("Chủ đề"), required=False, choices=ANY + list(TOPICS.items()),
+        error_messages=NOT_IN_LIST,
+    )  # fmt: skip
+    category = forms.ChoiceField(label=_("Lĩnh vực"), required=False, error_messages=NOT_IN_LIST)
     sentiment = forms.ChoiceField(
-        label=_("Sắc thái"), required=False, choices=ANY + list(SENTIMENTS.items())
+        label=_("Sắc thái"), required=False, choices=ANY + list(SENTIMENTS.items()),
+        error_messages=NOT_IN_LIST,
+    )  # fmt: skip
+    commune = forms.ChoiceField(
+        label=_("Xã, phường được nhắc đến"), required=False, error_messages=NOT_IN_LIST
     )
-    commune = forms.ChoiceField(label=_("Xã, phường được nhắc đến"), required=False)
-    organization = forms.CharField(label=_("Tổ chức"), required=False, max_length=200)
-    person = forms.CharField(label=_("Người"), required=False, max_length=200)
+    organization = forms.CharField(
+        label=_("Tổ chức"), required=False, max_length=200, error_messages=TOO_LONG
+    )
+    person = forms.CharField(
+        label=_("Người"), required=False, max_length=200, error_messages=TOO_LONG
+    )
     date_from = forms.DateField(
-        label=_("Đăng từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("Đăng từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=BAD_DATE,
+    )  # fmt: skip
     date_to = forms.DateField(
-        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages=BAD_DATE,
+    )  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,11 +91,27 @@ class TextFilterForm(forms.Form):
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            self.add_error("date_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
+            self.add_error(
+                "date_to",
+                _("Ngày kết thúc (%(end)s) phải từ ngày bắt đầu (%(start)s) trở đi; bộ lọc này "
+                  "đang bị bỏ qua.")
+                % {"end": f"{end:%d/%m/%Y}", "start": f"{start:%d/%m/%Y}"},
+            )  # fmt: skip
         return data
 
+    def ignored(self) -> list[tuple[str, str]]:
+        """The filters left out, each (label, why), for the note above the results."""
+        self.is_valid()
+        return [
+            (str(self.fields[name].label) if name in self.fields else "", str(message))
+            for name, messages in self.errors.items()
+            for message in messages
+        ]
+
     def filter(self, texts: QuerySet[Text]) -> QuerySet[Text]:
-        data = self.cleaned_data if self.is_valid() else {}
+        # A field with an error is not in cleaned_data: the valid filters still apply.
+        self.is_valid()
+        data = self.cleaned_data
         if data.get("q"):
             texts = texts.filter(search_text__contains=folded(data["q"]))
         if data.get("kind"):

@@ -5,7 +5,9 @@
 
 A file that cannot be read at all (not UTF-8, not XML, too large) is refused whole with a
 `Refused` that says how to fix it; a bad line or item is reported with its line (or its number
-among the feed's items) and the others go on. Storing is `actions.do_import_texts`.
+among the feed's items) and the others go on. A JSONL or CSV file that is UTF-8 but for a few
+lines has those lines refused, each with its line; a file wholly in another encoding (UTF-16,
+Windows-1252) is refused whole. Storing is `actions.do_import_texts`.
 
 The plain-text news format: line 1 is `date YYYY-MM`, then the body, and the last line is the
 author's name in capitals. A directory of such files is one import (`read_news_directory`).
@@ -47,6 +49,8 @@ MAX_TEXT_CHARS = 500_000
 MAX_TITLE_CHARS = 300
 MAX_AUTHOR_CHARS = 150
 MAX_URL_CHARS = 1000
+# Kept indexed: 500 characters stay within an index entry on PostgreSQL.
+MAX_ITEM_KEY_CHARS = 500
 # A news file's last line is its author when it is short and written in capitals.
 MAX_AUTHOR_LINE_CHARS = 80
 NEWS_DATE_LINE = re.compile(r"^date\s+(\d{4})-(\d{1,2})$", re.IGNORECASE)
@@ -63,19 +67,32 @@ KIND_WORDS = {
 ATOM = "{http://www.w3.org/2005/Atom}"
 CONTENT_ENCODED = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DUBLIN_CORE_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
+XHTML = "{http://www.w3.org/1999/xhtml}"
+# XHTML elements after which a feed body's text goes on a new line.
+BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
+    "table", "pre", "figure", "figcaption", "section", "article",
+}  # fmt: skip
+# Bytes that are not UTF-8, as `surrogateescape` decoding keeps them (U+DC80 to U+DCFF).
+UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
+# Any UTF-16 surrogate: in text it is either an undecoded byte or half of a broken pair (a JSON
+# "\ud83d" without its other half); neither can be stored.
+SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
 class Item:
     """One text as read from a file, before any check: its line (or its number among a feed's
     items), the file it came from when a directory is read, its values by field; `error` when
-    it could not even be read (malformed JSON)."""
+    it could not even be read (malformed JSON); for a feed's item, `key`, which item of the
+    feed it is (its RSS guid or Atom id, else its link)."""
 
     line: int
     values: Mapping[str, Any]
     file: str = ""
     error: str = ""
     note: str = ""
+    key: str = ""
 
 
 @dataclass
@@ -99,6 +116,7 @@ class TextDraft:
     url: str
     source_name: str
     note: str = ""
+    item_key: str = ""
 
 
 class ItemProblem(Exception):
@@ -155,15 +173,53 @@ def check_size(size: int, limit: int = MAX_FILE_BYTES) -> None:
 
 
 def decode(content: bytes) -> str:
+    """The whole file as UTF-8, or Refused naming the first line that is not."""
     try:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise Refused(
-            "bad_encoding",
-            _("Tệp không phải văn bản UTF-8 (lỗi ở byte thứ %(position)s). Hãy lưu lại tệp với "
-              "bảng mã UTF-8.") % {"position": error.start + 1},
-            "file",
-        ) from error  # fmt: skip
+        raise not_utf8(content[: error.start].count(b"\n") + 1) from error
+
+
+def not_utf8(line: int) -> Refused:
+    return Refused(
+        "bad_encoding",
+        _("Tệp không phải văn bản UTF-8 (lỗi đầu tiên ở dòng %(line)s). Hãy lưu lại tệp với "
+          "bảng mã UTF-8 (trong bảng tính: “CSV UTF-8”).") % {"line": line},
+        "file",
+    )  # fmt: skip
+
+
+def decode_lines(content: bytes) -> str:
+    """A line-by-line file (JSONL, CSV) as text, its bytes that are not UTF-8 kept as
+    `UNDECODED_BYTE`s so that only their lines are refused (`undecoded_problem`). A file that is
+    wholly in another encoding is refused: a UTF-16 one (byte-order mark, or NUL bytes all
+    through), or one where no line with accents is UTF-8 and at least half the lines are not."""
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content.count(b"\x00") * 4 > len(content):
+        raise not_utf8(1)
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        first_bad = content[: error.start].count(b"\n") + 1
+    text = content.decode("utf-8-sig", "surrogateescape")
+    lines = [line for line in text.split("\n") if line.strip()]
+    bad = sum(1 for line in lines if UNDECODED_BYTE.search(line))
+    good_with_accents = any(
+        not line.isascii() and not UNDECODED_BYTE.search(line) for line in lines
+    )
+    if not good_with_accents and bad * 2 >= len(lines):
+        raise not_utf8(first_bad)
+    return text
+
+
+def undecoded_problem(text: str) -> str:
+    """Why a line holding bytes that are not UTF-8 is refused; "" when it holds none."""
+    if not UNDECODED_BYTE.search(text):
+        return ""
+    return _(
+        "Không phải văn bản UTF-8: dòng này có byte của một bảng mã khác (ví dụ Windows-1252). "
+        "Hãy lưu lại tệp với bảng mã UTF-8 rồi nhập lại; các văn bản đã nhập sẽ không bị lưu hai "
+        "lần."
+    )
 
 
 def read_news(content: bytes, filename: str = "") -> ParsedFile:
@@ -222,26 +278,46 @@ def read_news_directory(directory: Path) -> ParsedFile:
     items = []
     digest = hashlib.sha256()
     for path in paths:
-        content = path.read_bytes()
-        digest.update(content)
-        if len(content) > MAX_FILE_BYTES:
-            items.append(Item(1, {}, path.name, _("Tệp quá lớn (quá 50 MB).")))
+        # A name that is not UTF-8 is shown (and kept in the report) with its bad bytes replaced.
+        name = path.name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        digest.update(name.encode())
+        try:
+            if path.is_dir():
+                items.append(Item(1, {}, name, _("Đây là một thư mục, không phải tệp: bỏ qua.")))
+                continue
+            if path.stat().st_size > MAX_FILE_BYTES:
+                items.append(Item(1, {}, name, _("Tệp quá lớn (quá 50 MB).")))
+                continue
+            content = path.read_bytes()
+        except OSError as error:
+            items.append(
+                Item(1, {}, name, _("Không đọc được tệp (%(reason)s): hãy kiểm tra tệp, liên kết "
+                                    "hoặc quyền đọc.") % {"reason": error.strerror or error})
+            )  # fmt: skip
             continue
-        items.append(news_item(content, path.name))
+        digest.update(content)
+        items.append(news_item(content, name))
     return ParsedFile(items, "news", digest.hexdigest())
 
 
 def read_jsonl(content: bytes, filename: str = "") -> ParsedFile:
+    """One JSON object a line. Lines end at "\n" only (a "\r" before it is dropped): U+2028,
+    U+0085 and the like are characters inside a line, as JSON has them."""
     items = []
-    for line, raw in enumerate(decode(content).splitlines(), start=1):
+    for line, raw in enumerate(decode_lines(content).split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip():
+            continue
+        if problem := undecoded_problem(raw):
+            items.append(Item(line, {}, error=problem))
             continue
         try:
             values = json.loads(raw)
         except json.JSONDecodeError as error:
             items.append(
-                Item(line, {}, error=_("Không đọc được JSON (cột %(column)s): %(problem)s.")
-                     % {"column": error.colno, "problem": error.msg})
+                Item(line, {}, error=_("Không đọc được JSON ở dòng %(line)s, cột %(column)s: hãy "
+                                       "kiểm tra dấu ngoặc, dấu phẩy và dấu ngoặc kép quanh chỗ "
+                                       "đó.") % {"line": line, "column": error.colno})
             )  # fmt: skip
             continue
         if not isinstance(values, dict):
@@ -253,36 +329,71 @@ def read_jsonl(content: bytes, filename: str = "") -> ParsedFile:
     return ParsedFile(items, "jsonl")
 
 
+class RecordingLines:
+    """The lines of a text for `csv.reader`, remembering those read since `start()` and whether
+    the text has run out, so a record the reader cannot parse can be placed and judged."""
+
+    def __init__(self, text: str):
+        self.source = io.StringIO(text, newline="")
+        self.taken: list[str] = []
+        self.exhausted = False
+
+    def start(self) -> None:
+        self.taken = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.source.readline()
+        if not line:
+            self.exhausted = True
+            raise StopIteration
+        self.taken.append(line)
+        return line
+
+
 def read_csv(content: bytes, filename: str = "") -> ParsedFile:
-    text = decode(content)
+    """Strict about quotes, so that a quote left open is found rather than swallowing the rows
+    after it: the rows before it are read, it is reported at the line where it opens. A row
+    whose only fault is a stray quote within one line is read as spreadsheets read it."""
+    text = decode_lines(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    items = []
+    # Python's default (131,072 characters a cell) is below what a text may hold: every cell
+    # is read whole and an over-long text refused on its own line (`draft_of`).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    lines = RecordingLines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
-        header = next(reader, None)
-        columns = [str(cell).strip().strip("\ufeff").lower() for cell in header or []]
-        if "text" not in columns:
-            raise Refused(
-                "missing_columns",
-                _("Dòng 1 phải là dòng tiêu đề có cột “text” (nội dung); các cột dùng được: "
-                  "%(columns)s.") % {"columns": ", ".join(FIELDS)},
-                "file",
-            )  # fmt: skip
-        while True:
-            line = reader.line_num + 1
-            cells = next(reader, None)
-            if cells is None:
-                break
-            if any(cell.strip() for cell in cells):
-                items.append(csv_item(line, columns, cells))
+        header = next_record(reader, lines, delimiter)
     except csv.Error as error:
         raise Refused(
             "bad_file",
-            _("Không đọc được tệp CSV ở dòng %(line)s; hãy mở lại bằng bảng tính rồi lưu dạng "
-              "“CSV UTF-8”.") % {"line": reader.line_num},
+            _("Không đọc được dòng tiêu đề của tệp CSV: dấu ngoặc kép ở dòng 1 không đóng. Dòng 1 "
+              "phải là tên các cột, ví dụ: text,title,date."),
             "file",
         ) from error  # fmt: skip
+    columns = [str(cell).strip().strip("\ufeff").lower() for cell in header or []]
+    if "text" not in columns:
+        raise Refused(
+            "missing_columns",
+            _("Dòng 1 phải là dòng tiêu đề có cột “text” (nội dung); các cột dùng được: "
+              "%(columns)s.") % {"columns": ", ".join(FIELDS)},
+            "file",
+        )  # fmt: skip
+    items = []
+    while True:
+        line = reader.line_num + 1
+        try:
+            cells = next_record(reader, lines, delimiter)
+        except csv.Error:
+            items.append(Item(line, {}, error=unclosed_quote(line)))
+            break
+        if cells is None:
+            break
+        if any(cell.strip() for cell in cells):
+            items.append(csv_item(line, columns, cells))
     warnings = []
     unused = sorted(set(columns) - set(FIELDS) - {""})
     if unused:
@@ -292,7 +403,29 @@ def read_csv(content: bytes, filename: str = "") -> ParsedFile:
     return ParsedFile(items, "csv", warnings=warnings)
 
 
+def next_record(reader, lines: RecordingLines, delimiter: str) -> list[str] | None:
+    """The next record; None at the end. A quote out of place within one line is read as a
+    spreadsheet reads it; csv.Error when a quote stays open across lines or to the end."""
+    lines.start()
+    try:
+        return next(reader, None)
+    except csv.Error:
+        if len(lines.taken) == 1 and not lines.exhausted:
+            return next(csv.reader(lines.taken, delimiter=delimiter), [])
+        raise
+
+
+def unclosed_quote(line: int) -> str:
+    return _(
+        "Dấu ngoặc kép mở ở dòng %(line)s không được đóng đúng chỗ, nên từ dòng %(line)s đến cuối "
+        "tệp chưa được nhập. Hãy đóng dấu ngoặc kép của ô đó (hoặc xóa nó) rồi nhập lại tệp; các "
+        "văn bản đã nhập sẽ không bị lưu hai lần."
+    ) % {"line": line}
+
+
 def csv_item(line: int, columns: list[str], cells: list[str]) -> Item:
+    if problem := undecoded_problem("".join(cells)):
+        return Item(line, {}, error=problem)
     if any(cell.strip() for cell in cells[len(columns) :]):
         return Item(
             line,
@@ -348,17 +481,51 @@ def html_to_text(markup: str) -> str:
     return unescape(strip_tags(markup))
 
 
+def markup_text(element: Element, tag: str) -> str:
+    """The text of a feed's title or body: escaped HTML (RSS, Atom type="html") or plain text as
+    HTML is read; markup written as elements (Atom type="xhtml", or a <description> holding <p>
+    elements) is read from the elements' text, each block on its own line."""
+    found = element.find(tag)
+    if found is None:
+        return ""
+    if len(found) == 0 and found.get("type") != "xhtml":
+        return html_to_text((found.text or "").strip())
+    parts: list[str] = []
+    if found.get("type") != "xhtml" and found.text:
+        parts.append(found.text)
+    for child in found:
+        element_text(child, parts)
+    lines = (line.strip() for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def element_text(element: Element, parts: list[str]) -> None:
+    """Appends the text of the element and its descendants (as `itertext`), then its tail; a
+    block element ends its line."""
+    name = str(element.tag).rsplit("}", 1)[-1].lower()
+    if name in BLOCK_TAGS:
+        parts.append("\n")
+    parts.append(element.text or "")
+    for child in element:
+        element_text(child, parts)
+    if name in BLOCK_TAGS:
+        parts.append("\n")
+    parts.append(element.tail or "")
+
+
 def rss_item(number: int, entry: Element) -> Item:
-    body = child_text(entry, CONTENT_ENCODED) or child_text(entry, "description")
+    body = markup_text(entry, CONTENT_ENCODED) or markup_text(entry, "description")
+    link = child_text(entry, "link")
     return Item(
         number,
         {
-            "text": html_to_text(body),
-            "title": html_to_text(child_text(entry, "title")),
+            "text": body,
+            "title": markup_text(entry, "title"),
             "date": feed_date(child_text(entry, "pubDate")),
             "author": child_text(entry, DUBLIN_CORE_CREATOR) or child_text(entry, "author"),
-            "url": child_text(entry, "link"),
+            "url": link,
         },
+        key=child_text(entry, "guid") or link,
     )
 
 
@@ -371,17 +538,18 @@ def atom_item(number: int, entry: Element) -> Item:
         ),
         "",
     )
-    body = child_text(entry, f"{ATOM}content") or child_text(entry, f"{ATOM}summary")
+    body = markup_text(entry, f"{ATOM}content") or markup_text(entry, f"{ATOM}summary")
     stamp = child_text(entry, f"{ATOM}published") or child_text(entry, f"{ATOM}updated")
     return Item(
         number,
         {
-            "text": html_to_text(body),
-            "title": html_to_text(child_text(entry, f"{ATOM}title")),
+            "text": body,
+            "title": markup_text(entry, f"{ATOM}title"),
             "date": feed_date(stamp),
             "author": child_text(entry, f"{ATOM}author/{ATOM}name"),
             "url": link,
         },
+        key=child_text(entry, f"{ATOM}id") or link,
     )
 
 
@@ -429,6 +597,7 @@ def draft_of(item: Item, *, kind: str, source_name: str) -> TextDraft:
         url=read_url(value(item, "url")),
         source_name=source_name,
         note=item.note,
+        item_key=read_item_key(item.key),
     )
 
 
@@ -441,7 +610,15 @@ def value(item: Item, name: str) -> str:
             _("Trường “%(field)s” phải là một chuỗi, không phải danh sách hay đối tượng.")
             % {"field": name}
         )
-    return str(raw)
+    text = str(raw)
+    if broken := SURROGATE.search(text):
+        raise ItemProblem(
+            _("Trường “%(field)s” có mã \\u%(code)04x ở ký tự thứ %(position)s: đó là nửa của một "
+              "cặp mã UTF-16 (thường là một biểu tượng cảm xúc bị cắt đôi), không thành chữ. Hãy "
+              "xóa mã đó hoặc viết đủ cả cặp rồi nhập lại dòng này.")
+            % {"field": name, "code": ord(broken[0]), "position": broken.start() + 1}
+        )  # fmt: skip
+    return text
 
 
 def limited(text: str, limit: int, label: str) -> str:
@@ -484,6 +661,12 @@ def read_date(raw: str) -> tuple[date | None, str]:
     if timezone.is_aware(moment):
         moment = timezone.localtime(moment)
     return moment.date(), Text.Precision.DAY
+
+
+def read_item_key(raw: str) -> str:
+    """A key too long to keep identifies nothing: the item is then known by its body alone."""
+    key = plain_text(raw)
+    return key if len(key) <= MAX_ITEM_KEY_CHARS else ""
 
 
 def read_url(raw: str) -> str:

@@ -95,6 +95,8 @@ class ImportBatch(models.Model):
     checksum = models.CharField(_("mã kiểm tra (SHA-256)"), max_length=64, blank=True)
     imported_count = models.PositiveIntegerField(_("đã nhập"), default=0)
     duplicate_count = models.PositiveIntegerField(_("đã có sẵn"), default=0)
+    # A feed's item edited at its source: the stored text is replaced (`actions._update_text`).
+    updated_count = models.PositiveIntegerField(_("đã cập nhật"), default=0)
     refused_count = models.PositiveIntegerField(_("bị từ chối"), default=0)
     # [{"line": 3, "file": "", "outcome": "refused", "text_id": null, "reason": "…"}, …]
     report = models.JSONField(_("kết quả từng dòng"), default=list, blank=True)
@@ -134,6 +136,9 @@ class Text(models.Model):
     author = models.CharField(_("tác giả"), max_length=150, blank=True)
     source_name = models.CharField(_("nguồn"), max_length=200, blank=True)
     url = models.CharField(_("địa chỉ"), max_length=1000, blank=True)
+    # Which item of its feed the text is (RSS guid, Atom id, else the link): a later fetch of
+    # the same item, edited at its source, updates this text rather than storing another.
+    item_key = models.CharField(_("mã mục nguồn tin"), max_length=500, blank=True, db_index=True)
     language = models.CharField(_("ngôn ngữ"), max_length=10, blank=True)
     batch = models.ForeignKey(
         ImportBatch,

@@ -59,7 +59,9 @@ def texts(request):
     for text in page:
         text.annotated = getattr(text, "annotation", None) is not None
         text.labels = list_labels(text, categories)
-    context = {"form": form, "page": page, "query": request.GET.urlencode()}
+    context = {
+        "form": form, "page": page, "query": request.GET.urlencode(), "ignored": form.ignored(),
+    }  # fmt: skip
     partial = request.htmx and not request.htmx.history_restore_request
     template = "insight/texts_table.html" if partial else "insight/texts.html"
     response = render(request, template, context)

@@ -5,6 +5,13 @@ organizations supervise; they write (open sessions, record visits) only where th
 cases (reception officers, handlers, leaders). Administrators see no session by that role
 alone. An ID number is read only by those who write the session, and every read is written
 to the audit log.
+
+A denouncer's identity is never shown in the log. Sealed with a visit (a denunciation guided
+or refused, not taken in), it is read by the rule that keeps a denunciation case's identity
+for the handler assigned to it (`cases.access.may_read_identity`): only the officers the
+session assigned to receive the denouncer (who presided, sat or recorded the visit), while
+they still handle the organization's cases; every read is audited. Supervisors, other
+officers of the organization and administrators never read it.
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -67,6 +74,36 @@ def get_visit_for_user(user: User | AnonymousUser, pk: int, write: bool = False)
 
 def may_read_id_number(user: User | AnonymousUser, visit: Visit) -> bool:
     return is_signed_in(user) and visit.has_id_number and may_write(user, visit.reception)
+
+
+def received_the_visitor(user: User | AnonymousUser, visit: Visit) -> bool:
+    """The officers the session assigned to receive this visitor."""
+    if not is_signed_in(user):
+        return False
+    reception = visit.reception
+    return (
+        user.pk in (reception.presiding_id, visit.recorded_by_id)
+        or reception.officers.filter(pk=user.pk).exists()
+    )
+
+
+def may_read_visitor_identity(user: User | AnonymousUser, visit: Visit) -> bool:
+    return (
+        visit.has_sealed_identity
+        and received_the_visitor(user, visit)
+        and may_write(user, visit.reception)
+    )
+
+
+def read_visitor_identity(user: User | AnonymousUser, visit: Visit) -> dict:
+    """A denouncer's identity sealed with a visit, for the officers who received them only;
+    every read is audited."""
+    if not may_read_visitor_identity(user, visit):
+        raise PermissionDenied(
+            "Chỉ cán bộ đã tiếp người tố cáo mới xem được danh tính người tố cáo"
+        )
+    record(user, "reception.visit.identity_read", visit)
+    return crypto.unseal(visit.sealed_identity)
 
 
 def read_id_number(user: User | AnonymousUser, visit: Visit) -> str:

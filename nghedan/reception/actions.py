@@ -1,9 +1,10 @@
 """Every change to the reception log: one transaction, one audit entry each.
 
 A matter raised at a session becomes a case in the organization's queue through
-`cases.actions.do_submit_case`, in the same transaction as the visit that records it. For a
-denunciation that action seals the visitor's identity with the case, so the visit keeps none
-of it. Nothing personal goes into the audit entries.
+`cases.actions.do_submit_case`, in the same transaction as the visit that records it, received
+on the day of the session. A denouncer's identity is never written in the log, whatever came
+of the visit: taken in, that action seals it with the case; guided or refused, it is sealed
+with the visit. Nothing personal goes into the audit entries.
 """
 
 import re
@@ -97,6 +98,8 @@ def visit_problems(
     """Everything wrong with a visit about to be recorded, each with its field: the form shows
     them all at once, the actions refuse on the first."""
     problems = []
+    if outcome != Outcome.CASE and kind and kind not in Kind.values:
+        problems.append(Refused("bad_kind", _("Hãy chọn một loại trong danh sách."), "kind"))
     if group_size is None or group_size < 1:
         problems.append(Refused(
             "bad_group_size", _("Số người đến ít nhất là 1; đoàn đông người thì ghi đủ số người."),
@@ -172,6 +175,18 @@ def _sealed_id_number(id_number: str) -> str:
     return crypto.seal({"id_number": number}) if number else ""
 
 
+def _seal_denouncer(visitor: dict[str, str]) -> tuple[dict[str, str], str]:
+    """The visitor fields emptied and the identity sealed apart (Luật Tố cáo 2018, Điều
+    47–48). The ID number is not kept for a denouncer."""
+    identity = {
+        "name": visitor["visitor_name"],
+        "phone": visitor["visitor_phone"],
+        "address": visitor["visitor_address"],
+    }
+    sealed = crypto.seal(identity) if any(identity.values()) else ""
+    return dict.fromkeys(visitor, ""), sealed
+
+
 @transaction.atomic
 def do_record_visit(
     actor, reception: Reception, *, kind: str, category: Category | None, title: str,
@@ -200,17 +215,20 @@ def do_record_visit(
             description=raised.strip(), commune=organization.commune,
             submitter_name=visitor["visitor_name"], submitter_phone=visitor["visitor_phone"],
             submitter_address=visitor["visitor_address"], people_count=group_size,
-            organization=organization,
+            organization=organization, received_on=reception.held_on,
         )  # fmt: skip
-    sealed = create_case and kind == Kind.DENUNCIATION
-    if sealed:
-        # The identity went into the case's sealed record: none of it stays in the log.
-        visitor = dict.fromkeys(visitor, "")
+    sealed_identity = ""
+    if kind == Kind.DENUNCIATION:
+        # Taken in, the identity went into the case's sealed record; guided, it is sealed
+        # with the visit. None of it stays in the log.
+        visitor, sealed = _seal_denouncer(visitor)
+        sealed_identity = "" if create_case else sealed
         id_number = ""
     visit = Visit.objects.create(
         reception=reception, **visitor, id_number=_sealed_id_number(id_number),
-        group_size=group_size, kind=kind or "", category=category, title=title.strip(),
-        raised=raised.strip(), outcome=outcome, note=note.strip(), case=case,
+        sealed_identity=sealed_identity, group_size=group_size, kind=kind or "",
+        category=category, title=title.strip(), raised=raised.strip(), outcome=outcome,
+        note=note.strip(), case=case,
         recorded_by=_user_or_none(actor),
     )  # fmt: skip
     record(actor, "reception.visit", visit, reception=reception.pk, outcome=outcome,
@@ -222,17 +240,27 @@ def do_record_visit(
 def do_refuse_reception(
     actor, reception: Reception, *, reason: RefusalOfReception | None, visitor_name: str = "",
     visitor_phone: str = "", visitor_address: str = "", id_number: str = "",
-    group_size: int = 1, raised: str = "", note: str = "",
+    group_size: int = 1, raised: str = "", note: str = "", kind: str = "",
 ) -> Visit:  # fmt: skip
-    """Refuse to receive someone, for a reason the law allows; no case is made."""
+    """Refuse to receive someone, for a reason the law allows; no case is made. A denouncer's
+    identity is sealed with the visit."""
     _refuse_on_first(visit_problems(
-        outcome=Outcome.REFUSED, refusal=reason, id_number=id_number, group_size=group_size,
+        outcome=Outcome.REFUSED, kind=kind, refusal=reason, id_number=id_number,
+        group_size=group_size,
     ))  # fmt: skip
+    visitor = {
+        "visitor_name": visitor_name.strip(),
+        "visitor_phone": visitor_phone.strip(),
+        "visitor_address": visitor_address.strip(),
+    }
+    sealed_identity = ""
+    if kind == Kind.DENUNCIATION:
+        visitor, sealed_identity = _seal_denouncer(visitor)
+        id_number = ""
     visit = Visit.objects.create(
-        reception=reception, visitor_name=visitor_name.strip(),
-        visitor_phone=visitor_phone.strip(), visitor_address=visitor_address.strip(),
-        id_number=_sealed_id_number(id_number), group_size=group_size, raised=raised.strip(),
-        outcome=Outcome.REFUSED, refusal=reason, note=note.strip(),
+        reception=reception, **visitor, id_number=_sealed_id_number(id_number),
+        sealed_identity=sealed_identity, group_size=group_size, kind=kind,
+        raised=raised.strip(), outcome=Outcome.REFUSED, refusal=reason, note=note.strip(),
         recorded_by=_user_or_none(actor),
     )  # fmt: skip
     record(actor, "reception.refuse", visit, reception=reception.pk,

@@ -112,10 +112,12 @@ class Reception(models.Model):
 class Visit(models.Model):
     """One person or group received at a session, and what came of it.
 
-    For a denunciation the visitor's identity is sealed with the case (Luật Tố cáo 2018,
-    Điều 47–48) and the visitor fields here stay empty. `id_number` holds the ID number
-    encrypted (`nghedan.lib.crypto`); it is read only through `reception.access.read_id_number`,
-    which audits every read.
+    For a denunciation, whatever came of the visit, the visitor fields here stay empty (Luật
+    Tố cáo 2018, Điều 47–48): taken in, the identity is sealed with the case; guided or
+    refused, it is sealed in `sealed_identity` and read only through
+    `reception.access.read_visitor_identity`, which audits every read. `id_number` holds the
+    ID number encrypted (`nghedan.lib.crypto`); it is read only through
+    `reception.access.read_id_number`, which audits every read.
     """
 
     class Outcome(models.TextChoices):
@@ -130,6 +132,7 @@ class Visit(models.Model):
     visitor_phone = models.CharField(_("điện thoại"), max_length=20, blank=True)
     visitor_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     id_number = models.TextField(_("số căn cước (đã mã hóa)"), blank=True)
+    sealed_identity = models.TextField(_("danh tính người tố cáo (đã mã hóa)"), blank=True)
     group_size = models.PositiveIntegerField(_("số người"), default=1)
     kind = models.CharField(_("loại"), max_length=20, choices=CaseKind.choices, blank=True)
     category = models.ForeignKey(
@@ -191,8 +194,13 @@ class Visit(models.Model):
 
     @property
     def identity_sealed(self) -> bool:
-        """A denunciation: who came is kept with the case, sealed, not in this log."""
-        return self.outcome == self.Outcome.CASE and self.kind == CaseKind.DENUNCIATION
+        """A denunciation, whatever the outcome: who came is sealed (with the case when one was
+        taken in, in `sealed_identity` otherwise), never written in this log."""
+        return self.kind == CaseKind.DENUNCIATION
+
+    @property
+    def has_sealed_identity(self) -> bool:
+        return bool(self.sealed_identity)
 
     @property
     def has_id_number(self) -> bool:

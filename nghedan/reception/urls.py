@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.reception, name="reception"),
     path("<int:pk>/ghi-luot-tiep/", views.record_visit, name="record_visit"),
     path("luot-tiep/<int:pk>/can-cuoc/", views.visit_id_number, name="visit_id_number"),
+    path("luot-tiep/<int:pk>/danh-tinh/", views.visit_identity, name="visit_identity"),
 ]

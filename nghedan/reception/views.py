@@ -1,5 +1,6 @@
 """The reception log's pages: the list of sessions, opening one, a session with its visits
-and the form to record the next one, and the audited read of a visitor's ID number.
+and the form to record the next one, and the audited reads of a visitor's ID number and of a
+denouncer's identity sealed with a visit.
 
 Each view fetches through `access` (404 outside the officer's organizations, 403 where they
 only follow the log) and changes through `actions`; a refusal is shown beside its field with
@@ -26,8 +27,10 @@ from nghedan.reception import actions
 from nghedan.reception.access import (
     get_reception_for_user,
     get_visit_for_user,
+    may_read_visitor_identity,
     may_write,
     read_id_number,
+    read_visitor_identity,
     receiving_organizations,
     receptions_for_user,
 )
@@ -123,7 +126,7 @@ def _record(user, reception: Reception, data: dict) -> Visit:
     if data["outcome"] == Outcome.REFUSED:
         return actions.do_refuse_reception(
             user, reception, reason=data["refusal"], raised=data["raised"], note=data["note"],
-            **visitor,
+            kind=data["kind"], **visitor,
         )  # fmt: skip
     return actions.do_record_visit(
         user, reception, kind=data["kind"], category=data["category"], title=data["title"],
@@ -133,11 +136,18 @@ def _record(user, reception: Reception, data: dict) -> Visit:
 
 
 def _done_message(visit: Visit) -> str:
-    if visit.outcome == Outcome.REFUSED:
-        assert visit.refusal is not None
-        return _("Đã ghi việc từ chối tiếp: %(reason)s.") % {"reason": visit.refusal}
-    if visit.outcome == Outcome.GUIDED:
-        return _("Đã ghi lượt tiếp: người dân được hướng dẫn, giải thích.")
+    if visit.outcome in (Outcome.REFUSED, Outcome.GUIDED):
+        if visit.outcome == Outcome.REFUSED:
+            assert visit.refusal is not None
+            done = _("Đã ghi việc từ chối tiếp: %(reason)s.") % {"reason": visit.refusal}
+        else:
+            done = _("Đã ghi lượt tiếp: người dân được hướng dẫn, giải thích.")
+        if visit.identity_sealed:
+            done += " " + _(
+                "Danh tính người tố cáo được niêm phong, không ghi trong sổ tiếp; chỉ cán bộ "
+                "đã tiếp người tố cáo xem được."
+            )
+        return done
     assert visit.case is not None
     done = _(
         "Đã ghi lượt tiếp và tiếp nhận vụ việc mã số %(code)s vào danh sách xử lý của "
@@ -164,10 +174,26 @@ def visit_id_number(request, pk):
     return _reception_page(request, reception, revealed=Revealed(visit.pk, number))
 
 
+@working_role_required
+@require_POST
+@never_cache
+def visit_identity(request, pk):
+    """A denouncer's identity sealed with a visit (not taken in as a case), shown once on this
+    response to the officers who received them (403 for anyone else who reads the log); the
+    read is audited."""
+    visit = get_visit_for_user(request.user, pk, write=True)
+    if not visit.has_sealed_identity:
+        raise Http404("Lượt tiếp này không có danh tính niêm phong / No sealed identity")
+    identity = read_visitor_identity(request.user, visit)
+    reception = get_reception_for_user(request.user, visit.reception_id)
+    return _reception_page(request, reception, revealed=Revealed(visit.pk, identity=identity))
+
+
 @dataclass(frozen=True)
 class Revealed:
     visit_id: int
-    id_number: str
+    id_number: str = ""
+    identity: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -175,6 +201,7 @@ class Line:
     number: int
     visit: Visit
     crowd: bool
+    may_reveal_identity: bool = False
 
 
 def _reception_page(
@@ -184,8 +211,15 @@ def _reception_page(
     writer = may_write(request.user, reception)
     crowd_from = CrowdRule.threshold_on(reception.held_on)
     visits = list(reception.visits.select_related("category", "case", "refusal"))
+    for visit in visits:
+        visit.reception = reception
     lines = [
-        Line(number, visit, bool(crowd_from and visit.group_size >= crowd_from))
+        Line(
+            number,
+            visit,
+            crowd=bool(crowd_from and visit.group_size >= crowd_from),
+            may_reveal_identity=writer and may_read_visitor_identity(request.user, visit),
+        )
         for number, visit in enumerate(visits, start=1)
     ]
     context = {

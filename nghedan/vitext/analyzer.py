@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import features
+from . import engine_version, features
 from .linear import LinearModel, ModelSet, available
 from .normalize import has_diacritics, language_of, normalize
 from .result import Analysis, Label
@@ -64,6 +64,8 @@ EXTRACTORS: tuple[Extractor, ...] = (
 class Analyzer:
     def __init__(self, models_dir: Path | None = None, extractors: bool = True):
         self.models_dir = Path(models_dir) if models_dir else MODELS_DIR
+        # Recorded with what the analyzer reads; nghedan.vitext.__version__ for the shipped models.
+        self.version = engine_version(self.models_dir)
         names = available(self.models_dir)
         self.models = self._load(n for n in names if n in CLASSIFIERS)
         self.in_article = self._load(n for n in names if n in IN_ARTICLE.values())

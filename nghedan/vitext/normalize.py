@@ -280,11 +280,22 @@ def _is_syllable(word: str) -> bool:
     return known
 
 
+# The emoji the models read as words (EMOJI_WORDS), and what only dresses an emoji up: the
+# emoji presentation selector, skin tones ("👍🏻", "❤️").
+_READ_EMOJI = re.compile("[" + re.escape("".join(EMOJI_WORDS)) + "]")
+_EMOJI_MODIFIERS = re.compile("[\ufe0f\U0001f3fb-\U0001f3ff]")
+
+
 def language_of(text: str) -> tuple[Literal["vi", "other", "empty"], float]:
-    """('vi' | 'other' | 'empty', share of letters that form valid Vietnamese syllables)."""
+    """('vi' | 'other' | 'empty', share of letters that form valid Vietnamese syllables).
+
+    An emoji the models read (EMOJI_WORDS) counts as one valid letter: a comment of emoji,
+    alone or with a few words ("😡😡😡", "hay 👍👍👍👍👍"), is read like Vietnamese.
+    """
     sample = text[:LANGUAGE_SAMPLE]
     words = _WORD.findall(fold(sample).lower())
-    letters = sum(len(w) for w in words)
+    emoji = len(_READ_EMOJI.findall(sample))
+    letters = sum(len(w) for w in words) + emoji
     if letters == 0:
         return ("empty" if not sample.strip() else "other"), 0.0
     for word in set(words).difference(_known_words):
@@ -293,8 +304,9 @@ def language_of(text: str) -> tuple[Literal["vi", "other", "empty"], float]:
         valid = sum(len(w) for w in words if _is_syllable(w))
     else:
         valid = sum(map(len, filter(_known_words.__getitem__, words)))
-    share = valid / letters
+    share = (valid + emoji) / letters
     visible = len(sample) - sample.count(" ") - sample.count("\n")
+    visible -= len(_EMOJI_MODIFIERS.findall(sample))
     mostly_letters = letters >= 0.5 * visible
     threshold = 0.5 if has_diacritics(sample) else 0.7
     return ("vi" if share >= threshold and mostly_letters else "other"), round(share, 3)

@@ -419,6 +419,7 @@ def find_places(text: str, default_province: str | None = None) -> tuple[PlaceMe
 
 
 def _triggered(text: str, accented: bool, index: Index) -> list[Raw]:
+    names = _Names(text, accented, index)
     raws: list[Raw] = []
     taken_until = 0
     for match in _TRIGGER.finditer(text):
@@ -428,7 +429,7 @@ def _triggered(text: str, accented: bool, index: Index) -> list[Raw]:
         if unit_word is None:
             continue
         reading = _reading(match, accented)
-        raw = _name_after(unit_word, match, text, reading, index)
+        raw = names.at(match.start())
         if raw is not None:
             if _weak(match, text):
                 raw = replace(raw, weak=True)
@@ -522,8 +523,49 @@ def _reading(match: re.Match[str], accented: bool) -> Reading:
     return "plain_in_accented" if written and written.isascii() else "accented"
 
 
+# Where a name can run into the next unit word: a word after a space (see _Names).
+_TRIGGER_AFTER_SPACE = re.compile(r" (?=[pPxXqQhHtTđĐdDfF])")
+
+
+class _Names:
+    """The name after each unit word of one text, each read once.
+
+    A name stops before the next unit word that has a name of its own (see
+    _before_next_trigger), whose name stops before the next one's, and so on. Read on demand
+    without memory, that took exponential time on a text full of unit words ("can bo quan
+    tam tinh hinh xa hoi ..." ten times: a minute) and a chain of calls as long as the text
+    (RecursionError, every place lost). So the unit words a name can run into are read first,
+    from the last to the first: each then finds those after it already read, and the whole
+    text takes linear time with no deep recursion.
+    """
+
+    def __init__(self, text: str, accented: bool, index: Index) -> None:
+        self.text = text
+        self.accented = accented
+        self.index = index
+        self._read: dict[int, Raw | None] = {}
+        starts = [space.end() for space in _TRIGGER_AFTER_SPACE.finditer(text)]
+        for start in reversed(starts):
+            self.at(start)
+
+    def at(self, start: int) -> Raw | None:
+        """The name after the unit word written at `start`; None without either."""
+        if start not in self._read:
+            self._read[start] = self._name_at(start)
+        return self._read[start]
+
+    def _name_at(self, start: int) -> Raw | None:
+        match = _TRIGGER.match(self.text, start)
+        if match is None:
+            return None
+        unit_word = _unit_word(match, self.text, self.accented)
+        if unit_word is None:
+            return None
+        return _name_after(unit_word, match, self.text, _reading(match, self.accented), self)
+
+
 def _name_after(
-    unit_word: str, trigger: re.Match[str], text: str, reading: Reading, index: Index
+    unit_word: str, trigger: re.Match[str], text: str, reading: Reading, names: _Names
 ) -> Raw | None:
     window = _NAME_WINDOW.match(text, trigger.end())
     if window is None:
@@ -533,7 +575,8 @@ def _name_after(
     if not words:
         return None
     level, kinds = UNIT_WORDS[unit_word]
-    cut = _before_next_trigger(words, text, reading)
+    cut = _before_next_trigger(words, names)
+    index = names.index
     for candidate_words in (cut, words) if len(cut) < len(words) else (words,):
         raw = _longest_name(candidate_words, unit_word, level, kinds, trigger, text, reading, index)
         if raw is not None:
@@ -573,17 +616,11 @@ def _too_weak(text: str, word: tuple[int, int], reading: Reading) -> bool:
     return reading != "accented" and _lowercase(text, word)
 
 
-def _before_next_trigger(
-    words: list[tuple[int, int]], text: str, reading: Reading
-) -> list[tuple[int, int]]:
-    """The words up to the next unit word: "phuong tan an thanh pho thu dau mot" holds two
-    names, and "Tân An Thạnh" must not be read across them."""
-    accented = reading != "plain"
+def _before_next_trigger(words: list[tuple[int, int]], names: _Names) -> list[tuple[int, int]]:
+    """The words up to the next unit word that has a name: "phuong tan an thanh pho thu dau
+    mot" holds two names, and "Tân An Thạnh" must not be read across them."""
     for number, (start, _end) in enumerate(words[1:], start=1):
-        match = _TRIGGER.match(text, start)
-        if match is None or (unit_word := _unit_word(match, text, accented)) is None:
-            continue
-        if _name_after(unit_word, match, text, _reading(match, accented), load_index()):
+        if names.at(start) is not None:
             return words[:number]
     return words
 

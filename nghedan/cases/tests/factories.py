@@ -1,6 +1,7 @@
 """Cases for tests, made through the same action as every channel."""
 
 from datetime import date
+from pathlib import Path
 
 from nghedan.cases import actions, counts, deadlines
 from nghedan.cases.models import CaseDeadline, Category, Kind
@@ -39,3 +40,8 @@ def set_due(case, due_on: date, **fields) -> None:
     with counts.tracking(case.pk):
         CaseDeadline.objects.filter(case=case).update(due_on=due_on, **fields)
         deadlines.refresh_open_due(case)
+
+
+def stored_files(media: Path) -> list[Path]:
+    """The files stored under the test's media folder (the `media` fixture)."""
+    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []

@@ -368,8 +368,11 @@ def test_step_input_is_checked(client_for):
     assert reason.status_code == 400 and reason.json()["code"] == "unknown_reason"
     handler = post(officer, f"{path}/assign", {"assignee": user("tiepnhan.benthanh").pk})
     assert handler.status_code == 400 and handler.json()["code"] == "not_a_handler"
-    nobody = post(officer, f"{path}/forward", {"organization": 0})
+    nobody = post(officer, f"{path}/forward", {"organization": 999_999})
     assert nobody.status_code == 400 and nobody.json()["code"] == "unknown_organization"
+    for impossible in (0, 2**63):  # no row has such an id: an input error, not a lookup
+        refused = post(officer, f"{path}/forward", {"organization": impossible})
+        assert refused.status_code == 422 and "organization" in refused.json()["fields"]
     case.refresh_from_db()
     assert case.status == "received" and case.assignee is None
     assert list(case.events.values_list("action", flat=True)) == ["received"]

@@ -20,11 +20,11 @@ from nghedan.audit.models import AuditEntry
 from nghedan.cases import actions, attachments
 from nghedan.cases.attachments import do_attach, inspect
 from nghedan.cases.models import Attachment, Case, CaseEvent, Channel, Kind
-from nghedan.cases.tests.factories import DENOUNCER, submit
+from nghedan.cases.tests.factories import DENOUNCER, stored_files, submit
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import User
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 MB = 1024 * 1024
 GPS = 0x8825
@@ -32,16 +32,6 @@ ORIENTATION = 0x0112
 MAKE = 0x010F
 RED, BLUE = (255, 0, 0), (0, 0, 255)
 SAI_GON_ADDRESS = "12 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-def stored_files(media: Path) -> list[Path]:
-    return [path for path in media.rglob("*") if path.is_file()] if media.exists() else []
 
 
 def upload(name: str, content: bytes) -> SimpleUploadedFile:

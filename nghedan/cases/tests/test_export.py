@@ -56,7 +56,7 @@ def cases(demo):
         Kind.DENUNCIATION, "official_conduct", title="Cán bộ địa chính nhận tiền",
         description="Cán bộ địa chính nhận tiền. " + DESCRIPTION, **DENOUNCER,
     )  # fmt: skip
-    formula = submit(title="=HYPERLINK(\"http://example.com\",\"bấm\")", people_count=4, **CONTACT)
+    formula = submit(title='=HYPERLINK("http://example.com","bấm")', people_count=4, **CONTACT)
     handler = User.objects.get(username="xuly.saigon")
     actions.do_assign(handler, formula, handler)
     elsewhere = submit(commune=BEN_THANH, title="Lấn chiếm vỉa hè Bến Thành", **CONTACT)
@@ -98,9 +98,11 @@ def test_the_csv_export_is_the_queue_redacted(client_for, cases):
     rows = csv_rows(response)
     assert rows[0] == HEADERS
     by_code = {row[0]: row for row in rows[1:]}
-    assert set(by_code) == queue_codes(browser) == {
-        cases[name].code for name in ("feedback", "denunciation", "formula")
-    }
+    assert (
+        set(by_code)
+        == queue_codes(browser)
+        == {cases[name].code for name in ("feedback", "denunciation", "formula")}
+    )
     today = timezone.localdate().strftime("%d/%m/%Y")
     feedback = cases["feedback"]
     due = feedback.deadlines.get(stage="receive").due_on.strftime("%d/%m/%Y")
@@ -111,7 +113,7 @@ def test_the_csv_export_is_the_queue_redacted(client_for, cases):
     ]  # fmt: skip
     formula = by_code[cases["formula"].code]
     assert formula[8] == "Phạm Văn Minh" and formula[11] == "4"
-    assert formula[9] == "'=HYPERLINK(\"http://example.com\",\"bấm\")"  # text, not a formula
+    assert formula[9] == '\'=HYPERLINK("http://example.com","bấm")'  # text, not a formula
     assert by_code[cases["denunciation"].code][1] == "Tố cáo"
     decoded = raw.decode("utf-8-sig")
     assert not [secret for secret in SECRETS if secret in decoded]
@@ -242,3 +244,21 @@ def test_dates_are_day_first(client_for, cases):
     rows = csv_rows(client_for("tiepnhan.saigon").get(reverse("cases:export_csv")))
     row = next(row for row in rows if row[0] == cases["feedback"].code)
     assert row[6] == date(2026, 1, 2).strftime("%d/%m/%Y") == "02/01/2026"
+
+
+def test_control_characters_pasted_into_a_title_do_not_break_the_export(client_for, demo):
+    # Made through the action, past the forms' cleaning, as older or imported cases may be.
+    pasted = submit(title="Cống\x0b tràn\x01 nước")
+    formula = submit(title="\x01=SUM(A1:A9)")
+    browser = client_for("tiepnhan.saigon")
+
+    response = browser.get(reverse("cases:export_xlsx"))
+    assert response.status_code == 200
+    rows, _cells = xlsx_rows(response)
+    titles = {row[0]: row[9] for row in rows[1:]}
+    assert titles[pasted.code] == "Cống tràn nước"
+    assert titles[formula.code] == "=SUM(A1:A9)"  # kept as text, not a formula
+
+    by_code = {row[0]: row for row in csv_rows(browser.get(reverse("cases:export_csv")))[1:]}
+    assert by_code[pasted.code][9] == "Cống tràn nước"
+    assert by_code[formula.code][9] == "'=SUM(A1:A9)"

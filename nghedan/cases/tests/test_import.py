@@ -16,9 +16,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import Workbook
+from openpyxl.utils.datetime import to_excel
 
 from nghedan.audit.models import AuditEntry
-from nghedan.cases import import_views
+from nghedan.cases import import_views, imports
 from nghedan.cases.imports import Outcome, import_file, import_rows
 from nghedan.cases.models import Case, CaseDeadline, CaseEvent, SecretIdentity, Stage
 from nghedan.lib.refusal import Refused
@@ -214,7 +215,7 @@ def test_a_jsonl_file_reports_a_broken_line_by_its_number(demo):
         "",                                                              # 2: blank, skipped
         '{"kind": "phản ánh", "title": "Thiếu dấu ngoặc"',               # 3
         json.dumps(["feedback", "hotline"]),                             # 4
-        json.dumps({**row(kind="tố cáo", category="official_conduct",
+        json.dumps({**row(kind="tố cáo", category="official_conduct", channel="letter",
                           title="Tố cáo cán bộ địa chính đòi tiền",
                           description="Cán bộ địa chính yêu cầu đưa tiền mới nhận hồ sơ.",
                           people_count=1), **DENOUNCER}, ensure_ascii=False),  # 5
@@ -488,3 +489,202 @@ def test_dates_are_read_day_first(demo):
     report = import_file(officer(), csv_bytes([row(received_at="02/01/2026")]), filename="d.csv")
     (case,) = created_cases(report)
     assert timezone.localtime(case.received_at).date() == date(2026, 1, 2)
+
+
+# Values a spreadsheet changes: a count too big for the database, merged cells, numbers
+# where text was meant
+
+
+def test_a_people_count_over_the_limit_is_reported_on_its_row(demo):
+    content = csv_bytes([
+        row(title="Số người vừa đủ", people_count="100000"),               # 2
+        row(title="Số quá lớn", people_count="99999999999999999999"),      # 3
+        row(title="Số điện thoại ghi nhầm cột", people_count="0912345678"),  # 4
+        row(title="Vượt một người", people_count="100001"),                # 5
+        row(title="Hàng nghìn chữ số", people_count="9" * 5000),           # 6
+        row(title="Đèn đường vẫn tắt"),                                    # 7
+    ])  # fmt: skip
+
+    report = import_file(officer(), content, filename="so-nguoi.csv")
+
+    assert outcomes(report) == [
+        (2, "created"), (3, "failed"), (4, "failed"), (5, "failed"), (6, "failed"),
+        (7, "created"),
+    ]  # fmt: skip
+    for line in (3, 4, 5, 6):
+        assert "cột people_count) nhiều nhất là 100000" in reason(report, line)
+        assert "ghi nhầm số điện thoại" in reason(report, line)
+    assert "0912345678" not in reason(report, 4)  # a phone is never repeated in a report
+    counted, plain = created_cases(report)
+    assert (counted.people_count, plain.people_count) == (100_000, 1)
+    assert_nothing_but([counted, plain])
+
+
+def test_a_row_the_database_refuses_is_reported_and_the_run_goes_on(demo, monkeypatch):
+    # Past the row's own checks, as a value they do not foresee would be.
+    monkeypatch.setattr(imports, "PEOPLE_COUNT_MAX", 10**30)
+    content = csv_bytes([
+        row(),
+        row(title="Số quá lớn cho cơ sở dữ liệu", people_count="99999999999999999999"),
+        row(title="Vỉa hè bị lấn chiếm", category="urban_order"),
+    ])  # fmt: skip
+
+    report = import_file(officer(), content, filename="loi-csdl.csv")
+
+    assert outcomes(report) == [(2, "created"), (3, "failed"), (4, "created")]
+    assert "Cơ sở dữ liệu không nhận dòng này" in reason(report, 3)
+    assert_nothing_but(created_cases(report))
+    result = AuditEntry.objects.get(action="case.import_result", target_id=report.checksum)
+    assert (result.data["created"], result.data["failed"], result.data["interrupted"]) == (
+        2, 1, False,
+    )  # fmt: skip
+    with pytest.raises(Refused) as refused:
+        import_file(officer(), content, filename="loi-csdl.csv")
+    assert "(2 vụ việc)" in refused.value.message  # known as imported, not as interrupted
+
+
+def test_a_fault_on_one_row_leaves_the_others_imported(demo, monkeypatch):
+    submit_case = imports.do_submit_case
+
+    def failing_on_one(actor, **arguments):
+        if arguments["title"] == "Dòng gặp lỗi":
+            raise RuntimeError("a fault of ours")
+        return submit_case(actor, **arguments)
+
+    monkeypatch.setattr(imports, "do_submit_case", failing_on_one)
+    content = csv_bytes([row(), row(title="Dòng gặp lỗi"), row(title="Cây đổ chắn đường")])
+    report = import_file(officer(), content, filename="loi-he-thong.csv")
+    assert outcomes(report) == [(2, "created"), (3, "failed"), (4, "created")]
+    assert "Lỗi hệ thống khi nhập dòng này" in reason(report, 3)
+    assert_nothing_but(created_cases(report))
+
+
+def xlsx_sheet_bytes(build) -> bytes:
+    """An XLSX whose first sheet `build` fills."""
+    workbook = Workbook()
+    build(workbook.active)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+XLSX_HEADER = ["kind", "channel", "category", "title", "description", "commune_code",
+               "submitter_name", "submitter_phone", "received_at"]  # fmt: skip
+
+
+def xlsx_row(title: str, **values) -> list:
+    cells = {"kind": "phản ánh", "channel": "reception", "category": "Hạ tầng", "title": title,
+             "description": f"{title}, người dân nêu tại buổi tiếp.", "commune_code": SAI_GON,
+             "submitter_name": "Lý Thị Kim", "submitter_phone": "0909123456",
+             "received_at": None, **values}  # fmt: skip
+    return [cells[name] for name in XLSX_HEADER]
+
+
+def test_a_merged_cell_is_read_in_every_row_of_its_range(demo):
+    def build(sheet):
+        sheet.append(XLSX_HEADER)
+        sheet.append(xlsx_row("Nắp cống bị mất", category="Môi trường, vệ sinh"))  # 2
+        sheet.append(xlsx_row("Rác chất đống", kind=None, category=None))  # 3
+        sheet.append(xlsx_row("Nước thải tràn", kind=None, category=None))  # 4
+        sheet.append(xlsx_row("Không có lĩnh vực", category=None))  # 5
+        sheet.merge_cells("A2:A4")
+        sheet.merge_cells("C2:C4")
+
+    report = import_file(officer(), xlsx_sheet_bytes(build), filename="o-gop.xlsx")
+
+    assert outcomes(report) == [(2, "created"), (3, "created"), (4, "created"), (5, "failed")]
+    assert "Thiếu lĩnh vực (cột category)" in reason(report, 5)  # below the range: not filled
+    cases = created_cases(report)
+    assert {(case.kind, case.category.code) for case in cases} == {("feedback", "environment")}
+
+
+def test_a_phone_kept_as_a_number_gets_back_its_leading_zero(demo):
+    phones = {
+        "Điện thoại di động": 909123456,
+        "Điện thoại số thực": 912345678.0,
+        "Điện thoại bàn": 2838221234,
+        "Số có mã nước": 84909123456,
+        "Điện thoại dạng chữ": "0987654321",
+    }
+
+    def build(sheet):
+        sheet.append(XLSX_HEADER)
+        for title, phone in phones.items():
+            sheet.append(xlsx_row(title, submitter_phone=phone))
+
+    report = import_file(officer(), xlsx_sheet_bytes(build), filename="dien-thoai.xlsx")
+
+    assert report.created == len(phones)
+    assert {case.title: case.submitter_phone for case in created_cases(report)} == {
+        "Điện thoại di động": "0909123456",
+        "Điện thoại số thực": "0912345678",
+        "Điện thoại bàn": "02838221234",
+        "Số có mã nước": "84909123456",
+        "Điện thoại dạng chữ": "0987654321",
+    }
+
+
+def test_a_date_as_an_excel_day_number_or_with_a_time_is_read(demo):
+    last_week = timezone.localdate() - timedelta(days=7)
+    serial = int(to_excel(last_week))
+    written = last_week.strftime("%d/%m/%Y")
+    dates = [
+        serial,  # 2: a date cell that lost its format
+        serial + 0.35,  # 3: with a time of day
+        str(serial),  # 4: the same, saved as text
+        f"{written} 08:30",  # 5
+        f"{last_week.isoformat()} 08:30:15",  # 6
+        f"{written} 25:00",  # 7: no such time
+        "hôm qua",  # 8
+    ]
+
+    def build(sheet):
+        sheet.append(XLSX_HEADER)
+        for number, day in enumerate(dates):
+            sheet.append(xlsx_row(f"Đèn đường tắt, lần {number}", received_at=day))
+
+    report = import_file(officer(), xlsx_sheet_bytes(build), filename="ngay.xlsx")
+
+    assert outcomes(report) == [
+        (2, "created"), (3, "created"), (4, "created"), (5, "created"), (6, "created"),
+        (7, "failed"), (8, "failed"),
+    ]  # fmt: skip
+    for case in created_cases(report):
+        assert timezone.localtime(case.received_at).date() == last_week
+    assert f"“{written} 25:00” không phải ngày hợp lệ" in reason(report, 7)
+    for line in (7, 8):
+        assert "ví dụ 05/03/2026 hoặc 05/03/2026 08:30" in reason(report, line)
+        assert "năm-tháng-ngày (2026-03-05)" in reason(report, line)
+
+
+# The same limit on the officers' forms
+
+
+def test_officer_forms_refuse_a_people_count_over_the_limit(client_for):
+    reception = client_for("tiepnhan.saigon")
+    intake = {
+        "channel": "hotline", "kind": "feedback", "category": "infrastructure",
+        "title": "Đèn đường tắt cả tuần", "description": "Đèn đường trước số 20 Đồng Khởi tắt.",
+        "address": "20 Đồng Khởi, P. Bến Nghé, Q.1, TP.HCM", "commune": "", "organization": "",
+        "submitter_name": "Trần Văn Gọi",
+        "submitter_phone": "0912345678", "submitter_email": "", "submitter_address": "",
+        "people_count": "99999999999999999999", "first_instance_code": "",
+    }  # fmt: skip
+    response = reception.post(reverse("cases:intake"), intake)
+    assert response.status_code == 400
+    assert "Số người cùng nêu nhiều nhất là 100000" in response.content.decode()
+    assert not Case.objects.exists()
+    assert (
+        reception.post(reverse("cases:intake"), {**intake, "people_count": "100000"}).status_code
+        == 302
+    )
+
+    case = Case.objects.get()
+    classify = {"kind": case.kind, "category": case.category_id, "condition": case.condition,
+                "people_count": "99999999999999999999", "reason": ""}  # fmt: skip
+    handler = client_for("xuly.saigon")
+    response = handler.post(reverse("cases:case_classify", args=[case.pk]), classify)
+    assert response.status_code == 400
+    assert "Số người cùng nêu nhiều nhất là 100000" in response.content.decode()
+    case.refresh_from_db()
+    assert case.people_count == 100_000

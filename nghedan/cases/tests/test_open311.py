@@ -612,6 +612,22 @@ def test_a_retry_with_the_same_idempotency_key_makes_one_case(public, demo):
     assert Case.objects.count() == before + 2
 
 
+def test_a_retry_without_an_api_key_is_kept_per_client_address(public, demo):
+    data = new_request()
+    before = Case.objects.count()
+    first = post(public, data, headers={"Idempotency-Key": "k-1"}, REMOTE_ADDR="203.0.113.5")
+    again = post(public, data, headers={"Idempotency-Key": "k-1"}, REMOTE_ADDR="203.0.113.5")
+    assert first.status_code == again.status_code == 201
+    assert again.content == first.content
+    assert again["Idempotent-Replayed"] == "true"
+    assert Case.objects.count() == before + 1
+    # Another client's key of the same name is theirs, not a retry of this one.
+    elsewhere = post(public, data, headers={"Idempotency-Key": "k-1"}, REMOTE_ADDR="203.0.113.9")
+    assert elsewhere.status_code == 201
+    assert "Idempotent-Replayed" not in elsewhere
+    assert Case.objects.count() == before + 2
+
+
 def test_a_request_with_only_contact_details_is_not_anonymous(public, demo):
     for contact in ({"phone": ""}, {"email": ""}):
         data = new_request(first_name="", last_name="", **contact)

@@ -167,3 +167,83 @@ def test_a_missing_feed_file_is_recorded_as_a_failure(tmp_path):
     call_command("fetch_feeds", stdout=out)
     assert "lỗi (1 lần liên tiếp)" in out.getvalue()
     assert Feed.objects.get().consecutive_failures == 1
+
+
+XHTML_ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom XHTML</title>
+<entry><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Nạo <b>vét</b> kênh</div>
+</title>
+<id>tag:example.vn,2024:1</id><link href="https://example.vn/kenh"/>
+<updated>2024-06-01T01:00:00Z</updated>
+<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>Phường bắt đầu nạo vét
+<em>kênh Nhiêu Lộc</em>.</p><p>Dự kiến xong trong tháng.</p></div></content></entry>
+</feed>
+"""
+
+
+def test_atom_xhtml_content_is_read_from_its_elements():
+    feed = add_feed()
+    with mock.patch.object(feeds, "open_url", return_value=XHTML_ATOM.encode()):
+        result = feeds.fetch_feed_now(feed)
+    assert (result.batch.imported_count, result.batch.refused_count) == (1, 0)
+    text = Text.objects.get()
+    assert text.title == "Nạo vét kênh"
+    assert text.body == "Phường bắt đầu nạo vét\nkênh Nhiêu Lộc.\nDự kiến xong trong tháng."
+
+
+def rss_with(body: str, *, guid="bai-123", link="https://example.vn/ngap") -> bytes:
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Báo mẫu</title>
+<item><title>Ngập đường Lê Lợi</title><link>{link}</link><guid isPermaLink="false">{guid}</guid>
+<description>{body}</description></item>
+</channel></rss>""".encode()
+
+
+def test_an_item_edited_at_its_source_replaces_its_text(django_capture_on_commit_callbacks):
+    from nghedan.audit.models import AuditEntry
+    from nghedan.insight.actions import do_annotate_texts
+    from nghedan.insight.models import Annotation
+    from nghedan.insight.tests.helpers import ScriptedEngine
+
+    feed = add_feed()
+    with mock.patch.object(feeds, "open_url", return_value=rss_with("Nước ngập 30 cm.")):
+        feeds.fetch_feed_now(feed)
+    first = Text.objects.get()
+    do_annotate_texts([first.pk], ScriptedEngine({}))
+    with (
+        mock.patch.object(feeds, "open_url", return_value=rss_with("Nước ngập 40 cm.")),
+        mock.patch("nghedan.insight.actions.enqueue_annotation") as enqueued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        second = feeds.fetch_feed_now(feed)
+    text = Text.objects.get()
+    assert text.pk == first.pk and text.body == "Nước ngập 40 cm."
+    assert second.batch.updated_count == 1 and second.batch.report[0]["outcome"] == "updated"
+    assert not Annotation.objects.filter(text=text).exists()  # read again, not stale
+    enqueued.assert_called_once_with([text.pk])
+    change = AuditEntry.objects.get(action="insight.text_update")
+    assert change.target_id == str(text.pk) and change.data["before"]["body"] == "Nước ngập 30 cm."
+    # Fetched again unchanged, it is already stored.
+    with mock.patch.object(feeds, "open_url", return_value=rss_with("Nước ngập 40 cm.")):
+        third = feeds.fetch_feed_now(feed)
+    assert (third.batch.duplicate_count, third.batch.updated_count) == (1, 0)
+
+
+def test_items_sharing_one_link_in_a_fetch_are_not_merged():
+    feed = add_feed()
+    two = RSS_FILE.replace("<link>ftp://example.vn/x</link>", "<link>https://example.vn/cau</link>")
+    with mock.patch.object(feeds, "open_url", return_value=two.encode()):
+        result = feeds.fetch_feed_now(feed)
+    assert result.batch.imported_count == 2 and Text.objects.count() == 2
+
+
+def test_fetch_feeds_shows_the_retry_time_in_local_time():
+    feed = add_feed()
+    out = StringIO()
+    with mock.patch.object(feeds, "open_url", side_effect=unreachable):
+        call_command("fetch_feeds", stdout=out)
+    feed.refresh_from_db()
+    local = timezone.localtime(feed.next_attempt_at)
+    assert str(local.tzinfo) == "Asia/Ho_Chi_Minh"
+    assert f"thử lại lúc {local:%H:%M ngày %d/%m/%Y}" in out.getvalue()
+    assert f"{feed.next_attempt_at:%H:%M}" not in out.getvalue()  # not UTC

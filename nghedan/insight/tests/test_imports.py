@@ -212,3 +212,123 @@ def test_the_command_imports_with_kind_and_format(tmp_path):
     call_command("import_texts", str(path), "--format", "jsonl", "--kind", "comment", stdout=out)
     assert Text.objects.filter(kind=Text.Kind.COMMENT).count() == 2
     assert "đã nhập 2" in out.getvalue()
+
+
+def test_a_lone_surrogate_refuses_only_its_line_and_the_import_finishes(
+    django_capture_on_commit_callbacks,
+):
+    lines = ['{"text": "Dòng một."}', '{"text": "\\ud800 x"}', '{"text": "Dòng ba."}']
+    with django_capture_on_commit_callbacks() as queued:
+        batch = import_content("\n".join(lines), "jsonl")
+    result = outcomes(batch)
+    assert result[2][0] == "refused" and "\\ud800" in result[2][1]
+    assert (result[1][0], result[3][0]) == ("imported", "imported")
+    assert batch.finished_at is not None and batch.imported_count == 2
+    assert AuditEntry.objects.filter(action="insight.import", target_id=str(batch.pk)).exists()
+    assert len(queued) == 1  # the annotation of the two stored texts
+
+
+def test_jsonl_lines_end_only_at_newlines():
+    lines = [
+        '{"text": "Đoạn một\u2028đoạn hai."}',
+        '{"text": "Ký tự\u0085 NEL."}\r',
+        '{"text": "Dòng ba."}',
+        "{hỏng",
+    ]
+    batch = import_content("\n".join(lines), "jsonl")
+    result = outcomes(batch)
+    assert [result[n][0] for n in (1, 2, 3)] == ["imported"] * 3
+    assert result[4][0] == "refused"
+    assert Text.objects.filter(body="Đoạn một\u2028đoạn hai.").exists()
+
+
+def test_a_jsonl_line_not_in_utf8_is_refused_alone_with_its_line(tmp_path):
+    lines = [f'{{"text": "Văn bản số {n}."}}'.encode() for n in range(1, 1001)]
+    lines[700] = b'{"text": "' + "Trích dẫn ".encode() + b'\x93la\x94 o dong 701."}'
+    path = tmp_path / "nhieu-dong.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    out = StringIO()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_texts", str(path), stdout=out)
+    assert refused.value.returncode == 1
+    assert "dòng 701: Bị từ chối · Không phải văn bản UTF-8" in out.getvalue()
+    batch = ImportBatch.objects.get()
+    assert (batch.imported_count, batch.refused_count) == (999, 1)
+
+
+def test_a_csv_row_not_in_utf8_is_refused_by_its_line():
+    content = "text,title\nMột,A\n".encode() + b"Hai \x92,B\n" + b"Ba,C\n"
+    batch = import_content(content, "csv")
+    result = outcomes(batch)
+    assert result[3][0] == "refused" and "UTF-8" in result[3][1]
+    assert (result[2][0], result[4][0]) == ("imported", "imported")
+
+
+@pytest.mark.parametrize(
+    ("content", "fmt"),
+    [
+        ('{"text": "Café crème"}\n{"text": "Là où il fait beau"}'.encode("cp1252"), "jsonl"),
+        ("text,title\nCafé crème,A\nLà où,B\n".encode("cp1252"), "csv"),
+        ('{"text": "Ngập ở phường Sài Gòn"}\n{"text": "Cầu"}'.encode("utf-16-le"), "jsonl"),
+    ],
+)
+def test_a_file_wholly_in_another_encoding_is_refused_naming_the_line(content, fmt):
+    with pytest.raises(Refused) as refused:
+        import_content(content, fmt)
+    assert refused.value.code == "bad_encoding"
+    assert "UTF-8" in refused.value.message and "dòng" in refused.value.message
+    assert "byte" not in refused.value.message.split("(")[1].split(")")[0]
+    assert not ImportBatch.objects.exists()
+
+
+def test_csv_cells_longer_than_pythons_default_limit_are_read():
+    from nghedan.insight import imports
+
+    long_text = "Ngập " * 40_000  # 200,000 characters, over csv's default 131,072
+    too_long = "a" * (imports.MAX_TEXT_CHARS + 1)
+    content = f'text,title\n"{long_text}",Dài\n{too_long},Quá dài\nNgắn,Ngắn\n'
+    batch = import_content(content, "csv")
+    result = outcomes(batch)
+    assert result[2][0] == "imported"
+    assert result[3][0] == "refused" and "vượt giới hạn" in result[3][1]
+    assert result[4][0] == "imported"
+    assert len(Text.objects.get(title="Dài").body) == len(long_text.strip())
+
+
+def test_an_unclosed_quote_in_csv_is_reported_where_it_opens():
+    batch = import_content('text,title\nđầu,T1\n"unterminated,T2\nok,T3\n', "csv")
+    result = outcomes(batch)
+    assert result[2][0] == "imported"
+    assert result[3][0] == "refused" and "dòng 3" in result[3][1]
+    assert "ngoặc kép" in result[3][1]
+    assert (batch.imported_count, batch.refused_count) == (1, 1)
+    assert not Text.objects.filter(title="T3").exists()
+
+
+def test_a_stray_quote_within_one_csv_line_is_read_as_spreadsheets_do():
+    batch = import_content('text,title\n"Tin" nóng,T1\nok,T2\n', "csv")
+    assert batch.imported_count == 2
+    assert Text.objects.get(title="T1").body == "Tin nóng"
+
+
+def test_a_directory_reports_a_broken_link_and_a_folder_named_txt(tmp_path):
+    (tmp_path / "a.txt").write_text(NEWS_FILE, encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "khong-co.txt")
+    (tmp_path / "c.txt").mkdir()
+    with pytest.raises(CommandError) as refused:
+        call_command("import_texts", str(tmp_path), stdout=StringIO())
+    assert refused.value.returncode == 1
+    batch = ImportBatch.objects.get()
+    assert [(row["file"], row["outcome"]) for row in batch.report] == [
+        ("a.txt", "imported"), ("b.txt", "refused"), ("c.txt", "refused"),
+    ]  # fmt: skip
+    assert "Không đọc được tệp" in batch.report[1]["reason"]
+    assert "thư mục" in batch.report[2]["reason"]
+    assert batch.finished_at is not None and Text.objects.count() == 1
+
+
+def test_a_json_error_is_told_in_vietnamese_with_its_line_and_column():
+    batch = import_content('{"text": "Một."}\n{"text": "Hai" "title": "x"}', "jsonl")
+    reason = outcomes(batch)[2][1]
+    assert reason.startswith("Không đọc được JSON ở dòng 2, cột 16:")
+    assert "Expecting" not in reason and "delimiter" not in reason

@@ -200,3 +200,25 @@ def test_the_menu_leads_readers_to_the_texts(client_for, demo):
         reverse("insight:texts")
         not in client_for("xuly.saigon").get(reverse("shell:home")).content.decode()
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "named"),
+    [
+        ("?q=trường&date_from=2024-01-01&date_to=2023-01-01", {"Thăm trường"}, "Đến ngày"),
+        ("?q=ngap&commune=99999", {"Ngập"}, "99999"),
+        ("?kind=comment&date_from=hôm-qua", {"Thăm trường"}, "Đăng từ ngày"),
+    ],
+)
+def test_invalid_filters_are_named_and_the_valid_ones_still_apply(
+    client_for, annotated, query, expected, named
+):
+    browser = client_for(ANALYST)
+    response = browser.get(reverse("insight:texts") + query)
+    assert titles(response) == expected
+    page = response.content.decode()
+    assert "đang bị bỏ qua" in page and named in page
+    partial = browser.get(reverse("insight:texts") + query, HTTP_HX_REQUEST="true")
+    assert [t.name for t in partial.templates][0] == "insight/texts_table.html"
+    assert titles(partial) == expected
+    assert "đang bị bỏ qua" in partial.content.decode() and named in partial.content.decode()

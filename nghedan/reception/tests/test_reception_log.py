@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from nghedan.audit.models import AuditEntry
-from nghedan.cases.models import Case, Category, Kind, SecretIdentity
+from nghedan.cases.deadlines import count_days, work_calendar
+from nghedan.cases.models import Case, Category, Kind, SecretIdentity, Stage
 from nghedan.lib import crypto
 from nghedan.lib.refusal import Refused
 from nghedan.reception import actions
@@ -152,6 +153,24 @@ def test_a_feedback_visit_becomes_a_case_in_the_wards_queue(reception_officer, s
     assert f'href="{reverse("cases:case", args=[case.pk])}"' in page
     assert case.code in page and VISITOR["visitor_name"] in page
     assert "Cống trước nhà bị nghẹt" in page
+
+
+def test_a_visit_logged_after_the_session_is_received_on_the_sessions_day(reception_officer, demo):
+    held_on = timezone.localdate() - timedelta(days=6)
+    session = open_session(held_on=held_on)
+    response = reception_officer.post(record_url(session), visit_data(
+        kind="complaint", category="land_housing", title="Khiếu nại quyết định thu hồi đất",
+        raised="Không đồng ý quyết định thu hồi đất số 12 của UBND phường.",
+    ))  # fmt: skip
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert timezone.localdate(case.received_at) == held_on
+    deadline = case.deadlines.get(stage=Stage.RECEIVE)
+    expected = count_days(deadline.rule, held_on, deadline.rule.days, work_calendar())
+    assert deadline.starts_on == held_on
+    assert deadline.due_on == expected == case.open_due
+    entry = AuditEntry.objects.get(action="case.submit", target_id=str(case.pk))
+    assert entry.data["received_on"] == held_on.isoformat()
 
 
 def test_the_officer_is_told_the_code_to_give_the_visitor(reception_officer, session):

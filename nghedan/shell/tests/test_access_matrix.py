@@ -358,6 +358,8 @@ CHECKED_ELSEWHERE = {
     "cases:case_extend", "cases:case_withdraw", "cases:case_comment",  # test_officer_pages.py
     "notices:mark_all_read",  # notices/tests: POST
     "reception:record_visit", "reception:visit_id_number",  # reception/tests: POST
+    "reception:visit_identity",  # reception/tests/test_denouncer_identity.py: POST, audited
+    "cases:case_attach",  # test_officer_files.py: POST, the case's handlers only
     "cases:case_link_duplicate", "cases:case_merge", "cases:case_flag", "cases:flag_confirm",
     "cases:flag_clear", "cases:case_request_report",  # test_duplicates.py, test_flags.py: POST
     "cases:attachment",  # test_attachments.py: per file, only for those who may see the case

@@ -66,6 +66,22 @@ def test_emoji_teencode_and_text_without_diacritics(analyzer):
         assert getattr(plain, name) is not None
 
 
+@pytest.mark.parametrize("text", ["😡😡😡", "👍👍", "bực 😡😡😡😡😡😡"])
+def test_a_comment_of_emoji_is_classified(analyzer, text):
+    # The models read emoji (as "emojitot", "emojixau"): such a comment is not "other".
+    result = analyzer.analyze(text)
+    assert result.language == "vi"
+    assert result.sentiment is not None and result.toxicity is not None
+    for name in analyzer.model_names:
+        assert getattr(result, name) is not None, name
+
+
+def test_the_analyzer_says_which_engine_and_models_read(analyzer):
+    import nghedan.vitext as vitext
+
+    assert analyzer.version == vitext.__version__ != ""
+
+
 def test_non_text_input_is_refused_clearly(analyzer):
     with pytest.raises(TypeError, match="cần str"):
         analyzer.analyze(b"bytes")  # type: ignore[arg-type]

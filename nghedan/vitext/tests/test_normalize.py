@@ -103,6 +103,19 @@ def test_language_check():
     assert language_of("ÿþ\x00\x01\x02 þÿ ÿÿ ÐÐ")[0] == "other"
 
 
+@pytest.mark.parametrize(
+    "text", ["😡😡😡", "👍👍", "❤️❤️", "👍🏻👍🏻", "hay quá 👍👍👍👍👍👍👍👍", "😡 bực mình"]
+)
+def test_emoji_the_models_read_count_as_words(text):
+    assert language_of(text) == ("vi", 1.0)
+
+
+def test_emoji_do_not_make_other_text_vietnamese():
+    assert language_of("The committee will meet again next Friday afternoon 👍")[0] == "other"
+    assert language_of("Great job! 👍")[0] == "other"
+    assert language_of("🌧🌧🌧") == ("other", 0.0)  # not an emoji the models read
+
+
 def test_syllables_are_lower_case_without_punctuation():
     assert syllables("Quận 1, TP.HCM: ngập!") == ["quận", "1", "tp", "hcm", "ngập"]
 

@@ -211,3 +211,33 @@ def test_old_district_of_a_single_commune_is_found():
 )
 def test_plain_everyday_words_and_bare_names_are_not_wards(text, expected):
     assert [place.text for place in find_places(normalize(text))] == expected
+
+
+# Unit words everywhere, none with a name: each name is read once, so these take
+# milliseconds; read again for every unit word before it, 10 repeats took a minute and each
+# repeat multiplied that by about five (the suite would hang here).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can bo quan tam tinh hinh xa hoi " * 40 + "ở phuong ben nghe quan 1",
+        "Xã Hội Quận Tâm Tỉnh Hình " * 40 + "ở phường Bến Nghé, quận 1",
+    ],
+)
+def test_many_unit_words_without_names_are_read_in_linear_time(text):
+    place = only(text)
+    assert (place.status, place.commune_code, place.legacy_name) == (
+        "found",
+        SAI_GON,
+        "Phường Bến Nghé",
+    )
+
+
+def test_a_long_run_of_addresses_keeps_every_place():
+    # Each name stops before the next unit word's: read on demand, a chain of calls as long
+    # as the text (RecursionError, and every place lost).
+    places = find_places("phuong ben nghe quan 1 " * 1000)
+    assert len(places) == 1000
+    assert {(p.status, p.commune_code, p.commune_name, p.legacy_name) for p in places} == {
+        ("found", SAI_GON, "Phường Sài Gòn", "Phường Bến Nghé")
+    }
+    assert places[-1].text == "phuong ben nghe quan 1"

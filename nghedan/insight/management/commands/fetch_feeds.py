@@ -1,4 +1,5 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nghedan.insight.feeds import fetch_due_feeds
@@ -14,20 +15,23 @@ class Command(BaseCommand):
         results = fetch_due_feeds()
         for result in results:
             if result.error:
+                # In the city's time (Asia/Ho_Chi_Minh), as every page shows it.
+                when = timezone.localtime(result.feed.next_attempt_at)
                 self.stdout.write(
                     _("%(feed)s: lỗi (%(failures)s lần liên tiếp), thử lại lúc %(when)s: "
                       "%(error)s") % {"feed": result.feed.name,
                                       "failures": result.feed.consecutive_failures,
-                                      "when": f"{result.feed.next_attempt_at:%d/%m/%Y %H:%M}",
+                                      "when": f"{when:%H:%M ngày %d/%m/%Y}",
                                       "error": result.error}
                 )  # fmt: skip
             elif result.batch:
                 self.stdout.write(
-                    _("%(feed)s: đã nhập %(imported)s, đã có sẵn %(duplicates)s, bị từ chối "
-                      "%(refused)s.") % {"feed": result.feed.name,
-                                         "imported": result.batch.imported_count,
-                                         "duplicates": result.batch.duplicate_count,
-                                         "refused": result.batch.refused_count}
+                    _("%(feed)s: đã nhập %(imported)s, đã cập nhật %(updated)s, đã có sẵn "
+                      "%(duplicates)s, bị từ chối %(refused)s.")
+                    % {"feed": result.feed.name, "imported": result.batch.imported_count,
+                       "updated": result.batch.updated_count,
+                       "duplicates": result.batch.duplicate_count,
+                       "refused": result.batch.refused_count}
                 )  # fmt: skip
             else:
                 self.stdout.write(_("%(feed)s: chưa có tin nào.") % {"feed": result.feed.name})

@@ -63,10 +63,10 @@ class Command(BaseCommand):
             label = Outcome.LABELS.get(row["outcome"], row["outcome"])
             self.stdout.write(f"{where}: {label} · {detail}")
         self.stdout.write(
-            _("Tổng cộng: đã nhập %(imported)s, đã có sẵn %(duplicates)s, bị từ chối "
-              "%(refused)s.") % {"imported": batch.imported_count,
-                                 "duplicates": batch.duplicate_count,
-                                 "refused": batch.refused_count}
+            _("Tổng cộng: đã nhập %(imported)s, đã cập nhật %(updated)s, đã có sẵn "
+              "%(duplicates)s, bị từ chối %(refused)s.")
+            % {"imported": batch.imported_count, "updated": batch.updated_count,
+               "duplicates": batch.duplicate_count, "refused": batch.refused_count}
         )  # fmt: skip
         if batch.refused_count:
             raise CommandError(
