@@ -45,9 +45,14 @@ MB = 1024 * 1024
 # pages and some minutes of recorded voice, while one web process can still check and
 # re-encode them in a moment. They count for a case as a whole, however many times files are
 # added to it.
-MAX_FILES = 5  # files per case
+MAX_FILES = 5  # files sent at once: with the petition, or added later
 MAX_FILE_BYTES = 10 * MB  # each file
-MAX_TOTAL_BYTES = 25 * MB  # all the files of a case together
+MAX_TOTAL_BYTES = 25 * MB  # the files sent at once together
+# A whole case: the sender's files, what they add by sending the matter again, and the
+# agency's minutes and decision. A case whose sender used the five files of one sending must
+# still take its conclusion.
+MAX_CASE_FILES = 20
+MAX_CASE_BYTES = 100 * MB
 # A picture is decoded in memory to remove its metadata: 50 million pixels (a 48-megapixel
 # phone photo, all frames of an animation together) is about 150 MB of memory at most.
 MAX_IMAGE_PIXELS = 50_000_000
@@ -108,8 +113,8 @@ ALLOWED = gettext_lazy(
 
 def limits_text() -> str:
     return _(
-        "Tối đa %(files)d tệp, mỗi tệp đến %(each)d MB, tổng cộng đến %(total)d MB. Ảnh được "
-        "lưu không kèm vị trí chụp và thông tin máy chụp."
+        "Tối đa %(files)d tệp một lần, mỗi tệp đến %(each)d MB, tổng cộng đến %(total)d MB. "
+        "Ảnh được lưu không kèm vị trí chụp và thông tin máy chụp."
     ) % {"files": MAX_FILES, "each": MAX_FILE_BYTES // MB, "total": MAX_TOTAL_BYTES // MB}
 
 
@@ -476,28 +481,31 @@ def bare(frame: Image.Image) -> Image.Image:
 
 
 def check_count(count: int, already: int = 0) -> None:
-    if count + already > MAX_FILES:
-        if already:
-            message = _(
-                "Vụ việc đã có %(already)d tệp; mỗi vụ việc có tối đa %(limit)d tệp, "
-                "nên chỉ thêm được %(left)d tệp nữa. Hãy bỏ bớt tệp."
-            ) % {"already": already, "limit": MAX_FILES, "left": max(MAX_FILES - already, 0)}
-        else:
-            message = _(
-                "Chỉ gửi được tối đa %(limit)d tệp (bạn đã chọn %(count)d). Hãy bỏ "
-                "bớt tệp, hoặc gộp các trang giấy vào một tệp PDF."
-            ) % {"limit": MAX_FILES, "count": count}
-        raise refuse("attachments_too_many", message)  # fmt: skip
+    if count > MAX_FILES:
+        raise refuse("attachments_too_many", _(
+            "Chỉ gửi được tối đa %(limit)d tệp một lần (bạn đã chọn %(count)d). Hãy bỏ bớt tệp, "
+            "hoặc gộp các trang giấy vào một tệp PDF."
+        ) % {"limit": MAX_FILES, "count": count})  # fmt: skip
+    if count + already > MAX_CASE_FILES:
+        raise refuse("attachments_too_many", _(
+            "Vụ việc đã có %(already)d tệp; mỗi vụ việc có tối đa %(limit)d tệp, nên chỉ thêm "
+            "được %(left)d tệp nữa. Hãy bỏ bớt tệp."
+        ) % {"already": already, "limit": MAX_CASE_FILES,
+             "left": max(MAX_CASE_FILES - already, 0)})  # fmt: skip
 
 
 def check_total(total: int, already: int = 0) -> None:
-    if total + already > MAX_TOTAL_BYTES:
-        raise refuse(
-            "attachments_too_large",
-            _("Các tệp nặng tổng cộng %(size)s, quá mức %(limit)d MB cho mỗi vụ việc. Hãy bỏ "
-              "bớt tệp hoặc thu nhỏ ảnh rồi gửi lại.")
-            % {"size": filesizeformat(total + already), "limit": MAX_TOTAL_BYTES // MB},
-        )  # fmt: skip
+    if total > MAX_TOTAL_BYTES:
+        raise refuse("attachments_too_large", _(
+            "Các tệp nặng tổng cộng %(size)s, quá mức %(limit)d MB cho một lần gửi. Hãy bỏ bớt "
+            "tệp hoặc thu nhỏ ảnh rồi gửi lại."
+        ) % {"size": filesizeformat(total), "limit": MAX_TOTAL_BYTES // MB})  # fmt: skip
+    if total + already > MAX_CASE_BYTES:
+        raise refuse("attachments_too_large", _(
+            "Vụ việc đã có %(already)s tệp đính kèm; thêm %(size)s nữa sẽ quá mức %(limit)d MB "
+            "cho mỗi vụ việc. Hãy bỏ bớt tệp hoặc thu nhỏ ảnh rồi gửi lại."
+        ) % {"already": filesizeformat(already), "size": filesizeformat(total),
+             "limit": MAX_CASE_BYTES // MB})  # fmt: skip
 
 
 def inspect_all(uploads, already_count: int = 0, already_bytes: int = 0) -> list[Inspected]:

@@ -419,16 +419,30 @@ def test_more_than_five_files_are_refused_and_nothing_is_stored(demo, media):
     assert not Attachment.objects.exists() and stored_files(media) == []
 
 
-def test_the_limit_of_five_counts_the_files_a_case_already_has(demo):
+def test_the_cases_limit_counts_the_files_it_already_has(demo, monkeypatch):
+    monkeypatch.setattr(attachments, "MAX_CASE_FILES", 7)
     case = submit()
-    do_attach(officer(), case, [upload(f"trang-{n}.pdf", PDF) for n in range(4)])
+    do_attach(officer(), case, [upload(f"trang-{n}.pdf", PDF) for n in range(5)])
+    do_attach(officer(), case, [upload("bien-ban.pdf", PDF)])  # five at once, more later
     with pytest.raises(Refused) as refused:
         do_attach(officer(), case, [upload("them-1.pdf", PDF), upload("them-2.pdf", PDF)])
     assert refused.value.code == "attachments_too_many"
-    assert "đã có 4 tệp" in refused.value.message and "thêm được 1 tệp" in refused.value.message
-    assert case.attachments.count() == 4
+    assert "đã có 6 tệp" in refused.value.message and "thêm được 1 tệp" in refused.value.message
+    assert case.attachments.count() == 6
     do_attach(officer(), case, [upload("them-1.pdf", PDF)])
-    assert case.attachments.count() == 5
+    assert case.attachments.count() == 7
+
+
+def test_the_cases_size_limit_counts_what_it_already_holds(demo, media, monkeypatch):
+    monkeypatch.setattr(attachments, "MAX_CASE_BYTES", 20 * MB)
+    big = PDF + b"\x00" * (9 * MB)
+    case = submit()
+    do_attach(officer(), case, [upload("phan-1.pdf", big), upload("phan-2.pdf", big)])
+    with pytest.raises(Refused) as refused:
+        do_attach(officer(), case, [upload("phan-3.pdf", big)])
+    assert refused.value.code == "attachments_too_large"
+    assert "quá mức 20 MB cho mỗi vụ việc" in refused.value.message
+    assert case.attachments.count() == 2
 
 
 def test_more_than_twenty_five_megabytes_together_are_refused(demo, media):
@@ -436,7 +450,7 @@ def test_more_than_twenty_five_megabytes_together_are_refused(demo, media):
     with pytest.raises(Refused) as refused:
         do_attach(officer(), submit(), [upload(f"phan-{n}.pdf", big) for n in range(3)])
     assert refused.value.code == "attachments_too_large"
-    assert "quá mức 25 MB" in refused.value.message
+    assert "quá mức 25 MB cho một lần gửi" in refused.value.message
     assert not Attachment.objects.exists() and stored_files(media) == []
 
 
@@ -492,7 +506,7 @@ def test_the_public_form_offers_the_file_picker(client, demo):
     assert 'enctype="multipart/form-data"' in page
     assert 'type="file"' in page and 'name="attachments"' in page and "multiple" in page
     assert 'accept="image/*,application/pdf,audio/*"' in page
-    assert "Tối đa 5 tệp, mỗi tệp đến 10 MB, tổng cộng đến 25 MB" in page
+    assert "Tối đa 5 tệp một lần, mỗi tệp đến 10 MB, tổng cộng đến 25 MB" in page
 
 
 def test_a_citizen_sends_a_photo_with_the_matter(client, demo, media):
@@ -532,7 +546,7 @@ def test_too_many_files_on_the_public_form_are_refused_beside_the_field(client, 
     files = [upload(f"trang-{n}.pdf", PDF) for n in range(6)]
     response = client.post(reverse("cases:submit"), form_data(attachments=files))
     assert response.status_code == 400
-    assert "Chỉ gửi được tối đa 5 tệp (bạn đã chọn 6)" in response.content.decode()
+    assert "Chỉ gửi được tối đa 5 tệp một lần (bạn đã chọn 6)" in response.content.decode()
     assert Case.objects.count() == 0 and stored_files(media) == []
 
 

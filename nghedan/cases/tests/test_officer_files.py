@@ -7,13 +7,12 @@ Personas from the Hồ Chí Minh City demo: the handler, reception officer and l
 phường Sài Gòn's People's Committee, and the ward's Front, which only follows its cases.
 """
 
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nghedan.audit.models import AuditEntry
-from nghedan.cases import actions
+from nghedan.cases import actions, attachments
 from nghedan.cases.attachments import MAX_FILES, do_attach
 from nghedan.cases.models import Attachment, Case, CaseEvent, Kind
 from nghedan.cases.tests.factories import DENOUNCER, stored_files, submit
@@ -126,9 +125,21 @@ def test_another_wrong_field_asks_to_choose_the_files_again(client_for, demo):
     assert status_of(case) == Status.VERIFYING and not Attachment.objects.exists()
 
 
-def test_a_file_over_the_cases_limit_takes_the_resolution_back(client_for, demo, media):
-    """The form passes one file; storing it would make six for the case: the action refuses
+def test_the_decision_joins_a_case_whose_sender_sent_the_most_files_at_once(client_for, demo):
+    case = verifying(submit())
+    do_attach(None, case, [upload(f"anh-{n}.pdf") for n in range(MAX_FILES)])
+    response = client_for("xuly.saigon").post(
+        url("case_resolve", case), resolve_data(upload("quyet-dinh.pdf"))
+    )
+    assert response.status_code == 302
+    assert case.attachments.count() == MAX_FILES + 1
+
+
+def test_a_file_over_the_cases_limit_takes_the_resolution_back(client_for, demo, media,
+                                                               monkeypatch):  # fmt: skip
+    """The form passes one file; storing it would go over the case's limit: the action refuses
     after resolving, and the resolution goes back with it."""
+    monkeypatch.setattr(attachments, "MAX_CASE_FILES", MAX_FILES)
     case = verifying(submit())
     do_attach(user("xuly.saigon"), case, [upload(f"trang-{n}.pdf") for n in range(MAX_FILES)])
     before = stored_files(media)
