@@ -38,7 +38,9 @@ from nghedan.cases.models import (
     DeadlineRule,
     Kind,
     RefusalReason,
+    phone_digits,
 )
+from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import Membership, Organization, User
 from nghedan.places import gazetteer
@@ -73,8 +75,15 @@ def _place_code(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    if value and not re.fullmatch(r"\+?[0-9 .]{9,15}", value):
+    digits = len(phone_digits(value))
+    if value and not (re.fullmatch(r"\+?[0-9 .]{9,20}", value) and 9 <= digits <= 15):
         raise ValueError("Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456.")
+    return value
+
+
+def _not_in_future(value: date) -> date:
+    if value > timezone.localdate():
+        raise ValueError("Ngày nhận đơn không thể sau hôm nay; bỏ trống nếu nhận hôm nay.")
     return value
 
 
@@ -91,6 +100,7 @@ PlaceCode = Annotated[str, _text(5), AfterValidator(_place_code)]
 Name = Annotated[str, _text(150, min_length=0)]
 Phone = Annotated[str, _text(20, min_length=0), AfterValidator(_phone)]
 Email = Annotated[str, _text(254, min_length=0), AfterValidator(_email)]
+ReceivedOn = Annotated[date, AfterValidator(_not_in_future)]
 
 
 # Input
@@ -111,7 +121,12 @@ class CaseCreate(InputSchema):
     submitter_email: Email = ""
     submitter_address: Address = ""
     is_anonymous: bool = False
-    people_count: int = Field(1, ge=1, le=100000)
+    people_count: int = Field(1, ge=1, le=PEOPLE_COUNT_MAX)
+    received_on: ReceivedOn | None = Field(
+        None,
+        description="Ngày cơ quan nhận đơn (YYYY-MM-DD) khi ghi nhận sau ngày đó, ví dụ đơn thư "
+        "đến hôm trước; thời hạn tính từ ngày này. Bỏ trống là hôm nay.",
+    )
 
 
 class ClassifyIn(InputSchema):
@@ -120,7 +135,7 @@ class ClassifyIn(InputSchema):
     kind: Kind | None = None
     category: CategoryCode | None = None
     condition: Condition | None = None
-    people_count: int | None = Field(None, ge=1, le=100000)
+    people_count: int | None = Field(None, ge=1, le=PEOPLE_COUNT_MAX)
     reason: OptionalText = Field("", description="Bắt buộc khi phân loại lại.")
 
 
@@ -531,6 +546,7 @@ def create_case(request, payload: CaseCreate):
         submitter_address=payload.submitter_address,
         is_anonymous=payload.is_anonymous,
         people_count=payload.people_count,
+        received_on=payload.received_on,
     )
     return _with_details(user, case)
 

@@ -12,6 +12,7 @@ from typing import cast
 from django import forms
 from django.db.models import Case as SqlCase
 from django.db.models import F, IntegerField, Q, QuerySet, When
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -621,6 +622,14 @@ class IntakeForm(forms.Form):
                            "có thể đã nhập nhầm số điện thoại vào ô này."),
         },
     )  # fmt: skip
+    received_on = forms.DateField(
+        label=_("Ngày nhận đơn"),
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        help_text=_("Để trống nếu nhận hôm nay. Đơn thư đến trước hôm nay: ghi ngày cơ quan "
+                    "nhận đơn (ngày/tháng/năm); thời hạn tính từ ngày đó."),
+        error_messages={"invalid": _("Hãy ghi ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026.")},
+    )  # fmt: skip
     first_instance_code = forms.CharField(
         label=_("Mã số khiếu nại lần đầu"),
         required=False,
@@ -664,6 +673,15 @@ class IntakeForm(forms.Form):
             "province"
         )
 
+    def clean_received_on(self) -> date | None:
+        day = self.cleaned_data["received_on"]
+        if day is not None and day > timezone.localdate():
+            raise forms.ValidationError(
+                _("Ngày nhận đơn không thể sau hôm nay; để trống nếu nhận hôm nay."),
+                code="future",
+            )
+        return day
+
     def clean_first_instance_code(self) -> Case | None:
         code = self.cleaned_data["first_instance_code"].strip().upper()
         if not code:
@@ -703,7 +721,7 @@ class IntakeForm(forms.Form):
         names = (
             "kind", "channel", "category", "title", "description", "commune", "address",
             "submitter_name", "submitter_phone", "submitter_email", "submitter_address",
-            "is_anonymous", "people_count", "organization",
+            "is_anonymous", "people_count", "organization", "received_on",
         )  # fmt: skip
         return {name: data[name] for name in names} | {
             "first_instance": data["first_instance_code"]

@@ -1,9 +1,12 @@
 """The cases API: who sees and acts on which case, staff intake, every step, and a denouncer's
 identity that never leaves the sealed store."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from nghedan.cases import actions
 from nghedan.cases.models import Case, CaseEvent, Category, Kind, SecretIdentity
@@ -432,3 +435,28 @@ def test_the_submitter_is_shown_for_other_kinds(client_for, kind):
     case = submit(Kind(kind), "land_housing")
     body = client_for("tiepnhan.saigon").get(f"{CASES}/{case.pk}").json()
     assert body["submitter"]["name"] == "Nguyễn Văn An"
+
+
+def test_a_letter_entered_later_keeps_the_day_it_came(client_for):
+    came = timezone.localdate() - timedelta(days=6)
+    officer = client_for("tiepnhan.saigon")
+    created = post(officer, CASES, new_case(channel="letter", received_on=came.isoformat()))
+    assert created.status_code == 201
+    case = Case.objects.get(pk=created.json()["id"])
+    assert timezone.localdate(case.received_at) == came
+    future = (timezone.localdate() + timedelta(days=1)).isoformat()
+    refused = post(officer, CASES, new_case(title="Ngày sai", received_on=future))
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["received_on"] == [
+        "Ngày nhận đơn không thể sau hôm nay; bỏ trống nếu nhận hôm nay."
+    ]
+    assert not Case.objects.filter(title="Ngày sai").exists()
+
+
+@pytest.mark.parametrize("phone", ["090 912 3", "..........."])
+def test_a_phone_needs_nine_to_fifteen_digits(client_for, phone):
+    refused = post(client_for("tiepnhan.saigon"), CASES, new_case(submitter_phone=phone))
+    assert refused.status_code == 422
+    assert refused.json()["fields"]["submitter_phone"] == [
+        "Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456."
+    ]

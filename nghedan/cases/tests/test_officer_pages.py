@@ -653,3 +653,23 @@ def test_only_those_who_handle_cases_take_them_in(client_for, demo, persona):
     assert browser.get(reverse("cases:intake")).status_code == 403
     assert browser.post(reverse("cases:intake"), intake_data()).status_code == 403
     assert not Case.objects.exists()
+
+
+def test_a_letter_that_came_days_ago_is_received_on_that_day(client_for, demo):
+    came = timezone.localdate() - timedelta(days=6)
+    reception = client_for("tiepnhan.saigon")
+    data = intake_data(channel=Channel.LETTER, received_on=f"{came:%d/%m/%Y}")
+    assert reception.post(reverse("cases:intake"), data).status_code == 302
+    case = Case.objects.get(title=data["title"])
+    assert timezone.localdate(case.received_at) == came
+    assert case.deadlines.get(stage="receive").starts_on == came
+
+
+def test_a_receipt_day_in_the_future_is_refused(client_for, demo):
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    response = client_for("tiepnhan.saigon").post(
+        reverse("cases:intake"), intake_data(received_on=f"{tomorrow:%d/%m/%Y}")
+    )
+    assert response.status_code == 400
+    assert "Ngày nhận đơn không thể sau hôm nay" in text(response)
+    assert not Case.objects.filter(title="Đèn đường tắt cả tuần").exists()
