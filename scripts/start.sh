@@ -40,4 +40,5 @@ say "Nghe Dân: http://$BIND/"
 printf '%s\n' "$logins"
 echo "Dừng: Ctrl-C / Stop: Ctrl-C"
 echo
-exec "$PY" manage.py serve --bind "$BIND"
+# One machine, no cron: serve runs the sweep (reminders, escalations, feeds) every 5 minutes.
+exec "$PY" manage.py serve --bind "$BIND" --sweep-every 300

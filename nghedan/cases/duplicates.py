@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.db.models.functions import Left
+from django.db.models.functions import Least, Left
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from nghedan.audit.chain import record
 from nghedan.cases import deadlines
 from nghedan.cases.access import PUBLIC_KINDS, cases_for_user, may_handle
-from nghedan.cases.actions import OPEN, _event, _move, today
+from nghedan.cases.actions import OPEN, _event, _move, _reload_locked, today
 from nghedan.cases.models import Case, Kind, phone_tail
+from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.refusal import Refused
 from nghedan.vitext.signatures import Signature, resemblance, signature, syllables
 
@@ -212,7 +213,9 @@ def _check_pair(actor, case: Case, original: Case) -> None:
 @transaction.atomic
 def do_link_duplicate(actor, case: Case, original: Case) -> Case:
     """Note that `case` is the same matter as `original`; both stay as they are. Not shown
-    on the public tracking page."""
+    on the public tracking page. Both rows are read again, locked (see `do_merge`)."""
+    for locked in sorted((case, original), key=lambda found: found.pk):
+        _reload_locked(locked)
     _check_pair(actor, case, original)
     if not cases_for_user(actor).filter(pk=original.pk).exists():
         raise Refused(
@@ -237,7 +240,14 @@ def do_link_duplicate(actor, case: Case, original: Case) -> Case:
 @transaction.atomic
 def do_merge(actor, case: Case, original: Case) -> Case:
     """Fold `case` into `original`: the case is withdrawn as a duplicate, its people are
-    counted on the original, and both timelines say so."""
+    counted on the original, and both timelines say so.
+
+    Both rows are read again, locked, in the order of their ids: what the officer's page
+    loaded may be stale (the copy may have grown by a merge, the original been linked to
+    another case or reclassified meanwhile). The people counted stop at PEOPLE_COUNT_MAX,
+    the most any form takes, so the sum never leaves the database's integer range."""
+    for locked in sorted((case, original), key=lambda found: found.pk):
+        _reload_locked(locked)
     _check_pair(actor, case, original)
     if not may_handle(actor, original):
         raise Refused(
@@ -263,10 +273,11 @@ def do_merge(actor, case: Case, original: Case) -> Case:
             % {"code": original.code, "status": Status(statuses[original.pk]).label},
             "original", status=409,
         )  # fmt: skip
-    added = case.people_count
+    added = min(case.people_count, PEOPLE_COUNT_MAX)
     now = timezone.now()
+    # min(count + added, MAX) without computing a sum that could overflow.
     grown = Case.objects.filter(pk=original.pk, status__in=OPEN).update(
-        people_count=F("people_count") + added, updated_at=now
+        people_count=Least(F("people_count"), PEOPLE_COUNT_MAX - added) + added, updated_at=now
     )
     if not grown:  # closed in the meantime
         raise Refused(
@@ -277,7 +288,9 @@ def do_merge(actor, case: Case, original: Case) -> Case:
     _move(case, OPEN, Status.WITHDRAWN, duplicate_of=original, closed_at=now)
     Case.objects.filter(duplicate_of=case).update(duplicate_of=original)
     deadlines.close_stages(case, today())
+    counted_before = original.people_count  # read under the lock above
     original.refresh_from_db(fields=["people_count", "updated_at"])
+    added = original.people_count - counted_before  # less than the copy's when at the limit
     # The person who sent the merged case may follow the original only where such cases are
     # public anyway; a complaint or denunciation concerns other named people.
     shown = original.kind in PUBLIC_KINDS

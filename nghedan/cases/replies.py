@@ -15,11 +15,14 @@ case, its timeline, the audit entry, or what the console gateways and mail backe
 """
 
 import logging
+from datetime import timedelta
 from typing import ClassVar
 
 from django.conf import settings
 from django.core.mail import EmailMessage
+from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
@@ -27,12 +30,15 @@ from nghedan.audit.chain import record
 from nghedan.cases.models import Case, SecretIdentity
 from nghedan.lib import crypto
 from nghedan.lib.sealed_mail import SealedRecipientEmail
+from nghedan.notices.models import Delivery
 
 logger = logging.getLogger(__name__)
 
 # The actor the audit log names when the system unseals a contact to send a refusal notice.
 REFUSAL_NOTICE = "hệ thống: thông báo không thụ lý"
 SHOWN_PHONE_DIGITS = 3
+# A delivery claimed this long ago lost its worker: the sweep may send it again.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def masked_phone(phone: str) -> str:
@@ -87,21 +93,79 @@ def refusal_text(case: Case) -> str:
 
 def send_reply(case: Case) -> None:
     """The answer to whoever left a contact; a denouncer's contact is secret and not used here."""
-    _tell(case, _("Nghe Dân: đã có kết quả %(code)s") % {"code": case.code}, reply_text(case),
-          case.published_answer)  # fmt: skip
+    _owe(case, Delivery.Purpose.REPLY)
 
 
 def send_refusal(case: Case) -> None:
     """The law asks that a refusal be notified with its reason (Luật Khiếu nại 2011, Điều 27;
     Luật Tố cáo 2018, Điều 29): to the contact on the case, or to a denouncer's sealed one."""
+    _owe(case, Delivery.Purpose.REFUSAL)
+
+
+def _owe(case: Case, purpose: str) -> Delivery:
+    """Write down what is owed, then send it in the background: a gateway that fails (or a
+    request that ends) loses nothing, and the sweep tries again."""
+    from nghedan.cases.tasks import deliver_reply
+
+    delivery = Delivery.objects.create(case_id=case.pk, purpose=purpose)
+    deliver_reply.enqueue(delivery.pk)
+    return delivery
+
+
+def owed_deliveries():
+    """What is still owed, not being sent just now, and not given up on."""
+    stale = timezone.now() - CLAIM_LEASE
+    return Delivery.objects.filter(
+        Q(email_done=False) | Q(sms_done=False),
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=stale),
+        attempts__lt=Delivery.MAX_ATTEMPTS,
+    )
+
+
+def deliver(delivery_id: int) -> bool:
+    """Send what the delivery still owes; True once every channel has gone. Safe to run twice
+    and on two workers at once: only the one that claims it sends."""
+    now = timezone.now()
+    claimed = (
+        owed_deliveries().filter(pk=delivery_id).update(claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return False
+    delivery = Delivery.objects.select_related("case__refusal_reason").get(pk=delivery_id)
+    case = delivery.case
+    error = ""
+    try:
+        with translation.override(settings.LANGUAGE_CODE):  # told in Vietnamese first
+            _send_owed(delivery, case)
+    except Exception as failure:  # a gateway's failure: kept for the next try
+        error = type(failure).__name__
+        # Only the kind of failure: the gateway's message may carry the number or address.
+        logger.error(
+            "Chưa gửi được %s vụ việc %s (lần %s/%s): %s; sẽ thử lại.",
+            delivery.get_purpose_display(), case.code, delivery.attempts,
+            Delivery.MAX_ATTEMPTS, error,
+        )  # fmt: skip
+    Delivery.objects.filter(pk=delivery.pk).update(
+        email_done=delivery.email_done, sms_done=delivery.sms_done, last_error=error,
+        claimed_at=None, updated_at=timezone.now(),
+    )  # fmt: skip
+    return delivery.email_done and delivery.sms_done
+
+
+def _send_owed(delivery: Delivery, case: Case) -> None:
+    if delivery.purpose == Delivery.Purpose.REPLY:
+        subject = _("Nghe Dân: đã có kết quả %(code)s") % {"code": case.code}
+        _deliver(delivery, case.submitter_email, case.submitter_phone, subject,
+                 reply_text(case), case.published_answer)  # fmt: skip
+        return
     subject = _("Nghe Dân: vụ việc %(code)s không được thụ lý") % {"code": case.code}
     text = refusal_text(case)
     sealed = SecretIdentity.objects.filter(case_id=case.pk).only("ciphertext").first()
     if sealed is None:
-        _tell(case, subject, text)
+        _deliver(delivery, case.submitter_email, case.submitter_phone, subject, text)
         return
     email, phone = _unseal_contact_for_refusal(case, sealed)
-    _deliver(email, phone, subject, text, secret=True)
+    _deliver(delivery, email, phone, subject, text, secret=True)
 
 
 def _unseal_contact_for_refusal(case: Case, sealed: SecretIdentity) -> tuple[str, str]:
@@ -122,18 +186,26 @@ def _unseal_contact_for_refusal(case: Case, sealed: SecretIdentity) -> tuple[str
     return str(identity.get("email") or ""), str(identity.get("phone") or "")
 
 
-def _tell(case: Case, subject: str, text: str, details: str = "") -> None:
-    _deliver(case.submitter_email, case.submitter_phone, subject, text, details)
-
-
 def _deliver(
-    email: str, phone: str, subject: str, text: str, details: str = "", secret: bool = False
+    delivery: Delivery,
+    email: str,
+    phone: str,
+    subject: str,
+    text: str,
+    details: str = "",
+    secret: bool = False,
 ) -> None:
-    if email:
-        body = f"{text}\n\n{details}\n" if details else f"{text}\n"
-        message = (SealedRecipientEmail if secret else EmailMessage)(subject, body, to=[email])
-        message.send(fail_silently=True)
-    if phone:
-        gateway = sms_gateway()
-        send = getattr(gateway, "send_secret", gateway.send) if secret else gateway.send
-        send(phone, text)
+    """Each channel not yet done, marked done as soon as it has gone; a failure raises, so
+    the channels after it wait for the next try."""
+    if not delivery.email_done:
+        if email:
+            body = f"{text}\n\n{details}\n" if details else f"{text}\n"
+            message = (SealedRecipientEmail if secret else EmailMessage)(subject, body, to=[email])
+            message.send(fail_silently=False)
+        delivery.email_done = True
+    if not delivery.sms_done:
+        if phone:
+            gateway = sms_gateway()
+            send = getattr(gateway, "send_secret", gateway.send) if secret else gateway.send
+            send(phone, text)
+        delivery.sms_done = True

@@ -10,6 +10,7 @@ from django_tasks import task
 from nghedan.cases import (
     counts,
     flags,  # noqa: F401  (registers the sweeper "cases.flags")
+    replies,
 )
 from nghedan.cases.models import Case
 from nghedan.cases.watch import watch_deadlines
@@ -62,3 +63,19 @@ def enqueue_nightly_count_check() -> int:
 
 
 register("cases.counts", enqueue_nightly_count_check)
+
+
+@task()
+def deliver_reply(delivery_id: int) -> bool:
+    return replies.deliver(delivery_id)
+
+
+def enqueue_owed_replies() -> int:
+    """Replies and refusal notices that a failing gateway or a lost task left unsent."""
+    owed = list(replies.owed_deliveries().values_list("pk", flat=True)[:1000])
+    for delivery_id in owed:
+        deliver_reply.enqueue(delivery_id)
+    return len(owed)
+
+
+register("cases.replies", enqueue_owed_replies)

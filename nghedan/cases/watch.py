@@ -1,6 +1,8 @@
 """Watching deadlines: a reminder before the due date, escalation to the supervisors once
 overdue. Run by the sweep every few minutes; each deadline is reminded and escalated once."""
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -22,11 +24,14 @@ def _case_url(case: Case) -> str:
 
 
 def handlers_of(case: Case):
-    if case.assignee_id:
+    """The assignee; while there is none, or the assignee has left (deactivated), the
+    organization's handlers and leaders, so a deadline is never told to nobody."""
+    if case.assignee is not None and case.assignee.is_active:
         return [case.assignee]
     return User.objects.filter(
         memberships__organization=case.organization,
         memberships__role__in=[Role.HANDLER, Role.LEADER],
+        is_active=True,
     ).distinct()
 
 
@@ -49,10 +54,19 @@ def open_deadlines():
     ).select_related("case__organization", "case__assignee", "rule")
 
 
+def still_open(deadline: CaseDeadline):
+    """The deadline as the database has it now: the sweep read it earlier, and an officer may
+    have met it, or resolved, refused or forwarded its case, since."""
+    return CaseDeadline.objects.filter(
+        pk=deadline.pk, due_on=deadline.due_on, met_on__isnull=True,
+        case__status__in=OPEN_STATUSES,
+    )  # fmt: skip
+
+
 @transaction.atomic
-def do_remind(deadline: CaseDeadline) -> None:
-    if not CaseDeadline.objects.filter(pk=deadline.pk, reminded=False).update(reminded=True):
-        return  # another sweep got there first
+def do_remind(deadline: CaseDeadline) -> bool:
+    if not still_open(deadline).filter(reminded=False).update(reminded=True):
+        return False  # another sweep got there first, or the case moved on meanwhile
     case = deadline.case
     text = _("Vụ việc %(code)s sắp đến hạn %(stage)s ngày %(due)s.") % {
         "code": case.code, "stage": deadline.get_stage_display().lower(),
@@ -60,12 +74,13 @@ def do_remind(deadline: CaseDeadline) -> None:
     }  # fmt: skip
     do_notify(handlers_of(case), text, _case_url(case))
     record("theo dõi thời hạn", "case.remind", case, stage=deadline.stage)
+    return True
 
 
 @transaction.atomic
-def do_escalate(deadline: CaseDeadline) -> None:
-    if not CaseDeadline.objects.filter(pk=deadline.pk, escalated=False).update(escalated=True):
-        return
+def do_escalate(deadline: CaseDeadline) -> bool:
+    if not still_open(deadline).filter(escalated=False).update(escalated=True):
+        return False  # another sweep got there first, or the case was resolved meanwhile
     case = deadline.case
     text = _("Vụ việc %(code)s của %(organization)s đã quá hạn %(stage)s (hạn %(due)s).") % {
         "code": case.code, "organization": case.organization,
@@ -74,18 +89,25 @@ def do_escalate(deadline: CaseDeadline) -> None:
     do_notify([*supervisors_of(case), *handlers_of(case)], text, _case_url(case))
     CaseEvent.objects.create(case=case, action="escalated", note=text)
     record("theo dõi thời hạn", "case.escalate", case, stage=deadline.stage)
+    return True
 
 
 def watch_deadlines(today) -> tuple[int, int]:
     """Remind what falls due within NGHEDAN_REMIND_DAYS working days; escalate the overdue."""
     calendar = deadlines.work_calendar()
     reminded = escalated = 0
-    for deadline in open_deadlines().filter(Q(reminded=False) | Q(escalated=False)):
+    # Only what can be told today: the far-off deadlines of thousands of open cases are not
+    # read at every sweep, nor the overdue ones already escalated but never reminded.
+    # The last day with at most REMIND_DAYS working days left (a weekend after it included).
+    horizon = calendar.add_working_days(today, settings.REMIND_DAYS + 1) - timedelta(days=1)
+    due = open_deadlines().filter(
+        Q(due_on__lt=today, escalated=False)
+        | Q(due_on__gte=today, due_on__lte=horizon, reminded=False)
+    )
+    for deadline in list(due.order_by("due_on", "pk")):
         left = calendar.working_days_between(today, deadline.due_on)
         if left < 0 and not deadline.escalated:
-            do_escalate(deadline)
-            escalated += 1
+            escalated += do_escalate(deadline)
         elif 0 <= left <= settings.REMIND_DAYS and not deadline.reminded:
-            do_remind(deadline)
-            reminded += 1
+            reminded += do_remind(deadline)
     return reminded, escalated

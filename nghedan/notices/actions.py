@@ -1,27 +1,45 @@
 """Telling people: an in-app notice always, an e-mail when they have an address."""
 
+import logging
+
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
 
 from nghedan.notices.models import Notice
 
+logger = logging.getLogger(__name__)
+TEXT_MAX: int = Notice._meta.get_field("text").max_length or 300
+
 
 def do_notify(users, text: str, url: str = "", subject: str = "") -> list[Notice]:
     """Notices are written with the change that caused them; e-mails leave after the commit."""
-    people = {user.pk: user for user in users if user.is_active}.values()
-    notices = Notice.objects.bulk_create(Notice(user=user, text=text, url=url) for user in people)
+    people = list({user.pk: user for user in users if user.is_active}.values())
+    short = text if len(text) <= TEXT_MAX else text[: TEXT_MAX - 1] + "…"
+    notices = Notice.objects.bulk_create(Notice(user=user, text=short, url=url) for user in people)
     addresses = [user.email for user in people if user.email]
     if addresses:
         link = f"{settings.SITE_URL}{url}" if url else settings.SITE_URL
         transaction.on_commit(
-            lambda: send_mail(
-                subject or f"Nghe Dân: {text[:60]}", f"{text}\n\n{link}\n",
-                None, addresses, fail_silently=True,
-            )
+            lambda: _send_each(subject or f"Nghe Dân: {text[:60]}", f"{text}\n\n{link}\n",
+                               addresses)
         )  # fmt: skip
     return notices
+
+
+def _send_each(subject: str, body: str, addresses: list[str]) -> None:
+    """One message per person: nobody sees who else was told. The in-app notice is already
+    written; a mail server that fails is logged (without the addresses), not raised into the
+    change that caused it."""
+    messages = [EmailMessage(subject, body, to=[address]) for address in addresses]
+    try:
+        get_connection().send_messages(messages)
+    except Exception as error:  # the notice stands in the inbox; the log says the mail failed
+        logger.error(
+            "Không gửi được e-mail thông báo \"%s\" tới %s người: %s",
+            subject, len(messages), type(error).__name__,
+        )  # fmt: skip
 
 
 def do_mark_read(user, notice_ids) -> int:

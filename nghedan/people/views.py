@@ -3,7 +3,7 @@ from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import PasswordChangeForm
 from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -13,11 +13,18 @@ from nghedan.lib import ratelimit
 from nghedan.lib.addresses import client_address
 from nghedan.lib.refusal import Refused
 from nghedan.people import actions, signin
+from nghedan.people.access import is_staff_member
 from nghedan.people.decorators import signed_in_required
 from nghedan.people.forms import CitizenSignUpForm, SignInForm
 
 SIGN_UPS_PER_HOUR = 5
 RESETS_PER_HOUR = 5
+
+
+def landing_page(user) -> str:
+    """Where a sign-in goes when it was not sent from a page: officers to their dashboard,
+    citizens to what they have sent."""
+    return reverse("shell:dashboard" if is_staff_member(user) else "cases:mine")
 
 
 def sign_in(request):
@@ -32,7 +39,7 @@ def sign_in(request):
             if not url_has_allowed_host_and_scheme(
                 target, {request.get_host()}, request.is_secure()
             ):
-                target = reverse_lazy("shell:dashboard")
+                target = landing_page(user)
             return redirect(target)
         record(
             None,

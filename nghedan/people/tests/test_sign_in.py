@@ -27,6 +27,13 @@ def test_an_officer_signs_in_and_reaches_the_dashboard(client, demo):
     ).exists()
 
 
+def test_a_citizen_signs_in_and_reaches_what_they_have_sent(client, demo):
+    response = sign_in(client, "nguoidan.kim", DEMO_PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("cases:mine")
+    assert client.get(response["Location"]).status_code == 200
+
+
 def test_a_wrong_password_is_refused_in_vietnamese(client, demo):
     response = sign_in(client, "tiepnhan.saigon", "sai-mat-khau")
     assert response.status_code == 400

@@ -257,8 +257,7 @@ API = [
     (
         "ward case",
         lambda: f"/api/v1/cases/{sai_gon_case().pk}",
-        {**everyone(404), ANONYMOUS: 401,
-         **dict.fromkeys(SAI_GON_UBND_VISIBLE - ADMINS, 200)},
+        {**everyone(404), ANONYMOUS: 401, **dict.fromkeys(SAI_GON_UBND_VISIBLE - ADMINS, 200)},
     ),  # fmt: skip
     ("open311 discovery", lambda: "/open311/discovery.json", everyone()),
     ("open311 services", lambda: "/open311/v2/services.json", everyone()),

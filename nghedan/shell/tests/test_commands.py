@@ -95,6 +95,8 @@ def test_serve_answers_restarts_a_dead_worker_and_stops_on_sigterm(serve_env, tm
                 "2",
                 "--task-workers",
                 "1",
+                "--sweep-every",
+                "1",
                 "--no-access-log",
             ],
             cwd=settings.BASE_DIR,
@@ -108,6 +110,8 @@ def test_serve_answers_restarts_a_dead_worker_and_stops_on_sigterm(serve_env, tm
         def pids(name: str) -> list[int]:
             return [int(pid) for pid in re.findall(rf"{name}: pid (\d+)", log.read_text())]
 
+        # The sweep runs again and again, one at a time.
+        wait_for(lambda: len(pids("sweep")) >= 2, 60, "two sweeps")
         web_pid = pids(r"web \(gunicorn\)")[0]
         first_worker = pids("worker 1")[0]
         os.kill(first_worker, signal.SIGKILL)

@@ -1,6 +1,7 @@
 """Run Nghe Dân: the web server (gunicorn) and the background worker(s) (db_worker), together.
 
     manage.py serve [--bind 127.0.0.1:8000] [--workers N] [--threads N] [--task-workers N]
+                    [--sweep-every SECONDS]
 
 Both run as child processes in their own process group. SIGINT (Ctrl-C) and SIGTERM stop
 both cleanly (a second Ctrl-C kills at once); SIGHUP reloads the web processes and restarts
@@ -9,6 +10,10 @@ after starting; if the web server dies, everything stops and the command exits n
 
 On a larger installation, run `serve --task-workers 0` on the web machines and
 `manage.py db_worker` on the worker machines (docs/operator-guide.md).
+
+With `--sweep-every`, it also runs `manage.py sweep_tasks` that often (deadline reminders and
+escalations, feeds, lost tasks), one at a time: what `make start` does on one machine, where
+production has a cron job or a systemd timer instead.
 """
 
 from __future__ import annotations
@@ -95,6 +100,8 @@ class Child:
 
 
 class Command(BaseCommand):
+    sweeper: Child
+    next_sweep_at = 0.0  # time.monotonic() of the next sweep
     help = (
         "Chạy máy chủ web (gunicorn) cùng tác vụ nền (db_worker). "
         "/ Run the web server (gunicorn) and the background worker(s) (db_worker)."
@@ -124,6 +131,13 @@ class Command(BaseCommand):
             default=settings.TASK_WORKERS,
             help="Số tiến trình tác vụ nền, 0 = không / background workers, 0 = none "
             "(NGHEDAN_TASK_WORKERS, now %(default)s)",
+        )
+        parser.add_argument(
+            "--sweep-every",
+            type=int,
+            default=0,
+            help="Chạy sweep_tasks mỗi ngần ấy giây, 0 = không / run sweep_tasks every so many "
+            "seconds, 0 = never (default %(default)s: cron or a timer runs it)",
         )
         parser.add_argument(
             "--timeout",
@@ -194,6 +208,19 @@ class Command(BaseCommand):
             worker_id[:64],
         ]
 
+    def sweep_argv(self) -> list[str]:
+        return [sys.executable, "-m", "django", "sweep_tasks", "-v0"]
+
+    def sweep_when_due(self, every: int) -> None:
+        """Start the sweep when its time has come and the last one has ended."""
+        sweeper = self.sweeper
+        if not every or (sweeper.process is not None and sweeper.process.poll() is None):
+            return
+        now = time.monotonic()
+        if now >= self.next_sweep_at:
+            self.next_sweep_at = now + every
+            self.start(sweeper)
+
     def start(self, child: Child) -> None:
         env = os.environ.copy()
         env.setdefault("DJANGO_SETTINGS_MODULE", "nghedan.settings")
@@ -248,12 +275,14 @@ class Command(BaseCommand):
         workers = [
             Child(f"worker {slot + 1}", self.worker_argv(slot + 1)) for slot in range(task_workers)
         ]
-        self.children = [web, *workers]
+        self.sweeper = Child("sweep", self.sweep_argv())
+        self.next_sweep_at = time.monotonic()
+        self.children = [web, *workers, self.sweeper]
 
         signal.signal(signal.SIGINT, self.on_stop)
         signal.signal(signal.SIGTERM, self.on_stop)
         signal.signal(signal.SIGHUP, self.on_reload)
-        for child in self.children:
+        for child in (web, *workers):
             self.start(child)
 
         shown = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104
@@ -284,6 +313,7 @@ class Command(BaseCommand):
                     self.signal_child(worker, signal.SIGTERM)
             for worker in workers:
                 self.supervise(worker)
+            self.sweep_when_due(options["sweep_every"])
 
         self.stop_all()
         if code:
