@@ -11,6 +11,7 @@ from inspect import iscoroutinefunction
 from django.http import HttpRequest, HttpResponseNotAllowed
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import RedirectView
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -69,6 +70,8 @@ class NgheDanAPI(NinjaAPI):
             pattern.callback = json_method_not_allowed(pattern.callback)
         extra = [
             path("docs/assets/<str:name>", docs_asset, name="docs-asset"),
+            # Someone who opens the API's root in a browser is looking for its docs.
+            path("v1/", RedirectView.as_view(url="/api/docs")),
             re_path(r"^.+$", not_found),  # any other path under the API is a JSON 404
         ]
         return patterns + extra, app_name, namespace

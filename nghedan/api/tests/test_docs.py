@@ -1,5 +1,6 @@
 """The docs page and the OpenAPI document work with no network: nothing comes from a CDN."""
 
+import json
 import re
 
 from nghedan.api.tests.personas import ApiClient
@@ -17,6 +18,17 @@ def test_the_docs_page_loads_its_assets_from_this_server(db):
         asset = client.get(source)
         assert asset.status_code == 200, source
         assert b"".join(asset.streaming_content)
+
+
+def test_the_docs_page_sends_the_spec_to_no_outside_validator(db):
+    html = ApiClient().get("/api/docs").content.decode()
+    settings = json.loads(re.search(r'id="swagger-settings"[^>]*>(.*?)</script>', html).group(1))
+    assert settings["validatorUrl"] is None
+
+
+def test_the_apis_root_leads_to_its_docs(db):
+    response = ApiClient().get("/api/v1/")
+    assert response.status_code == 302 and response["Location"] == "/api/docs"
 
 
 def test_assets_have_their_content_types(db):
