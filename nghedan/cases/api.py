@@ -38,7 +38,7 @@ from nghedan.cases.models import (
     DeadlineRule,
     Kind,
     RefusalReason,
-    phone_digits,
+    is_phone,
 )
 from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.refusal import Refused
@@ -75,8 +75,7 @@ def _place_code(value: str) -> str:
 
 
 def _phone(value: str) -> str:
-    digits = len(phone_digits(value))
-    if value and not (re.fullmatch(r"\+?[0-9 .]{9,20}", value) and 9 <= digits <= 15):
+    if value and not is_phone(value):
         raise ValueError("Số điện thoại gồm 9–15 chữ số, ví dụ 0909 123 456.")
     return value
 

@@ -178,6 +178,16 @@ OPEN_STATUSES = ["received", "classified", "accepted", "verifying"]
 PHONE_TAIL = 9  # a Vietnamese number without its leading 0 or +84
 
 
+# How a phone number may be written: digits, spaces and dots, a leading +.
+PHONE_PATTERN = r"^\+?[0-9 .]{9,20}$"
+PHONE_DIGITS = range(9, 16)
+
+
+def is_phone(text: str) -> bool:
+    """Written as a phone number is, with 9 to 15 digits (dots and spaces are not digits)."""
+    return bool(re.fullmatch(PHONE_PATTERN, text)) and len(phone_digits(text)) in PHONE_DIGITS
+
+
 def phone_digits(phone: str) -> str:
     """0909 123 456, +84 909 123 456 and 84909123456 are the same number."""
     digits = re.sub(r"\D", "", phone or "")

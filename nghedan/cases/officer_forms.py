@@ -301,6 +301,24 @@ class CaseActionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def people_count_field(**options) -> forms.IntegerField:
+    """How many people raise the matter, as officers enter it: at most what the database and
+    the public form take."""
+    return forms.IntegerField(
+        label=_("Số người cùng nêu"),
+        min_value=1,
+        max_value=PEOPLE_COUNT_MAX,
+        error_messages={
+            "required": _("Hãy nhập số người cùng nêu (ít nhất 1)."),
+            "invalid": _("Hãy nhập số người cùng nêu bằng chữ số, ví dụ 1 hoặc 15."),
+            "min_value": _("Số người cùng nêu ít nhất là 1."),
+            "max_value": _("Số người cùng nêu nhiều nhất là %(limit_value)s: hãy kiểm tra lại, "
+                           "có thể đã nhập nhầm số điện thoại vào ô này."),
+        },
+        **options,
+    )  # fmt: skip
+
+
 class ClassifyForm(CaseActionForm):
     kind = forms.ChoiceField(label=_("Loại vụ việc"), choices=Kind.choices)
     category = NamedChoiceField(
@@ -314,18 +332,7 @@ class ClassifyForm(CaseActionForm):
         choices=DeadlineRule.Condition.choices,
         help_text=_("Mức độ quyết định thời hạn giải quyết và số lần được gia hạn."),
     )
-    people_count = forms.IntegerField(
-        label=_("Số người cùng nêu"),
-        min_value=1,
-        max_value=PEOPLE_COUNT_MAX,  # the database takes no more, nor does the public form
-        error_messages={
-            "required": _("Hãy nhập số người cùng nêu (ít nhất 1)."),
-            "invalid": _("Hãy nhập số người cùng nêu bằng chữ số, ví dụ 1 hoặc 15."),
-            "min_value": _("Số người cùng nêu ít nhất là 1."),
-            "max_value": _("Số người cùng nêu nhiều nhất là %(limit_value)s: hãy kiểm tra lại, "
-                           "có thể đã nhập nhầm số điện thoại vào ô này."),
-        },
-    )  # fmt: skip
+    people_count = people_count_field()
     reason = forms.CharField(
         label=_("Lý do phân loại lại"),
         required=False,
@@ -609,19 +616,7 @@ class IntakeForm(forms.Form):
         required=False,
         help_text=_("Tố cáo ẩn danh không được xử lý như tố cáo mà được lưu làm thông tin."),
     )
-    people_count = forms.IntegerField(
-        label=_("Số người cùng nêu"),
-        min_value=1,
-        max_value=PEOPLE_COUNT_MAX,  # the database takes no more, nor does the public form
-        initial=1,
-        error_messages={
-            "required": _("Hãy nhập số người cùng nêu (ít nhất 1)."),
-            "invalid": _("Hãy nhập số người cùng nêu bằng chữ số, ví dụ 1 hoặc 15."),
-            "min_value": _("Số người cùng nêu ít nhất là 1."),
-            "max_value": _("Số người cùng nêu nhiều nhất là %(limit_value)s: hãy kiểm tra lại, "
-                           "có thể đã nhập nhầm số điện thoại vào ô này."),
-        },
-    )  # fmt: skip
+    people_count = people_count_field(initial=1)
     received_on = forms.DateField(
         label=_("Ngày nhận đơn"),
         required=False,

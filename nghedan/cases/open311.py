@@ -32,7 +32,7 @@ from nghedan.api.auth import token_auth
 from nghedan.cases import actions
 from nghedan.cases.access import PUBLIC_KINDS, get_public_case, public_cases
 from nghedan.cases.api import ambiguous_place_message
-from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind, phone_digits
+from nghedan.cases.models import Case, CaseDeadline, Category, Channel, Kind, is_phone
 from nghedan.lib import ratelimit
 from nghedan.lib.addresses import client_address
 from nghedan.lib.plain_text import visible_text
@@ -524,9 +524,7 @@ def _person(data, errors: list[str]) -> dict:
     email = _text(data, "email")
     if len(name) > 150:
         errors.append(_("Họ và tên (last_name, first_name) tối đa 150 ký tự."))
-    if phone and not (
-        re.fullmatch(r"\+?[0-9 .]{9,20}", phone) and 9 <= len(phone_digits(phone)) <= 15
-    ):
+    if phone and not is_phone(phone):
         errors.append(_("Số điện thoại (phone) gồm 9–15 chữ số, ví dụ 0909 123 456."))
     if len(email) > MAX_EMAIL:
         errors.append(_("email tối đa %(limit)s ký tự, địa chỉ đã gửi dài %(length)s: hãy gửi "

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from nghedan.cases import rule_cache
 from nghedan.cases.actions import CODE_ALPHABET
 from nghedan.cases.attachments import LIMITS, AttachmentsField
-from nghedan.cases.models import Case, Category, Kind, phone_digits
+from nghedan.cases.models import PHONE_PATTERN, Case, Category, Kind, is_phone, phone_digits
 from nghedan.lib.plain_text import visible_text
 from nghedan.lib.refusal import Refused
 from nghedan.places import gazetteer
@@ -24,8 +24,6 @@ from nghedan.places.models import Commune
 DESCRIPTION_MAX = 5000
 NOTE_MAX = 2000
 PEOPLE_COUNT_MAX = 100_000
-PHONE_PATTERN = r"^\+?[0-9 .]{9,20}$"
-PHONE_DIGITS = range(9, 16)
 # 1.000 or 10 000: Vietnamese writes thousands with a dot or a space.
 THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
 
@@ -284,7 +282,7 @@ class SubmitForm(forms.Form):
 
     def clean_submitter_phone(self) -> str:
         phone = self.cleaned_data["submitter_phone"]
-        if phone and len(phone_digits(phone)) not in PHONE_DIGITS:
+        if phone and not is_phone(phone):
             raise forms.ValidationError(PHONE_DIGITS_MESSAGE, code="invalid")
         return phone
 

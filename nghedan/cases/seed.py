@@ -98,3 +98,23 @@ REFUSAL_REASONS = [
     ("kn-kien-nghi-da-giai-quyet", "recommendation",
      "Nội dung đã được cơ quan có thẩm quyền xem xét, trả lời đúng pháp luật", f"{TCD}, Điều 9"),
 ]  # fmt: skip
+
+
+def add_missing_rules(DeadlineRule) -> None:
+    """Store each rule above that the table lacks; rows an administrator made or changed are
+    left as they are. Called by the migrations with their historical model."""
+    for (
+        kind,
+        stage,
+        condition,
+        days,
+        basis,
+        extensions,
+        extension_days,
+        reference,
+    ) in DEADLINE_RULES:
+        DeadlineRule.objects.get_or_create(
+            kind=kind, stage=stage, condition=condition,
+            defaults={"days": days, "basis": basis, "max_extensions": extensions,
+                      "extension_days": extension_days, "legal_reference": reference},
+        )  # fmt: skip

@@ -11,14 +11,7 @@ def add_missing_rows(apps, schema_editor):
         Category.objects.get_or_create(
             code=code, defaults={"name": name, "description": description, "position": position}
         )
-    for kind, stage, condition, days, basis, extensions, extension_days, reference in (
-        seed.DEADLINE_RULES
-    ):
-        DeadlineRule.objects.get_or_create(
-            kind=kind, stage=stage, condition=condition,
-            defaults={"days": days, "basis": basis, "max_extensions": extensions,
-                      "extension_days": extension_days, "legal_reference": reference},
-        )  # fmt: skip
+    seed.add_missing_rules(DeadlineRule)
     for code, kind, text, reference in seed.REFUSAL_REASONS:
         RefusalReason.objects.get_or_create(
             code=code, defaults={"kind": kind, "text": text, "legal_reference": reference}
