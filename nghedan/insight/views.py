@@ -90,11 +90,13 @@ class Reading:
     name: str
     percent: int | None
     in_article: bool = False  # read with the title of the article a comment answers
+    note: str = ""  # why the engine gave no label
 
 
 def readings_of(annotation: Annotation, categories: dict[str, str]) -> list[Reading]:
     readings = []
     in_article = set(annotation.mentions.get("read_in_article") or ())
+    withheld = {w["field"]: w for w in annotation.mentions.get("withheld") or ()}
     for field, title in FIELD_TITLES.items():
         code = getattr(annotation, field)
         if code:
@@ -102,7 +104,35 @@ def readings_of(annotation: Annotation, categories: dict[str, str]) -> list[Read
             percent = round(score * 100) if score is not None else None
             name = label_name(field, code, categories)
             readings.append(Reading(str(title), name, percent, field in in_article))
+        elif field in withheld:
+            note = withheld_note(withheld[field])
+            readings.append(Reading(str(title), _("Không kết luận"), None, note=note))
     return readings
+
+
+def withheld_note(withheld: dict) -> str:
+    """Why the engine gave no label, in the analyst's words (see vitext.result.Withheld)."""
+    reason, value, threshold = withheld["reason"], withheld["value"], withheld["threshold"]
+    if reason == "too_long":
+        return _(
+            "văn bản dài %(value)s âm tiết, quá văn bản dài nhất mô hình được đo (%(threshold)s)"
+        ) % {"value": int(value), "threshold": int(threshold)}
+    numbers = {"value": round(value * 100), "threshold": round(threshold * 100)}
+    if reason == "unfamiliar":
+        return (
+            _(
+                "văn bản khác xa loại văn bản mô hình đã học: mô hình chỉ biết %(value)s%% cặp từ "
+                "của nó, cần ít nhất %(threshold)s%%"
+            )
+            % numbers
+        )
+    return (
+        _(
+            "mô hình không đủ chắc: độ tin cậy %(value)s%%, dưới ngưỡng %(threshold)s%% đo được "
+            "khi huấn luyện"
+        )
+        % numbers
+    )
 
 
 @readers_only

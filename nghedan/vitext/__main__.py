@@ -59,6 +59,7 @@ def command_train(args: argparse.Namespace) -> int:
         licence=task.licence,
         training_seconds=round(time.perf_counter() - started, 1),
         extra_scores=outcome.extra_scores,
+        gate=outcome.gate,
         tuning=(
             f"decision offsets tuned for {task.metric} on "
             + (
@@ -99,9 +100,19 @@ def command_evaluate(args: argparse.Namespace) -> int:
         return _fail(f"{args.file} không có dòng nào có nhãn.")
     contexts = [normalize(c) for c in rows.contexts] if context_field else None
     batch = featurize([normalize(t) for t in rows.texts], contexts)
-    predicted = [label for label, _ in ModelSet([model]).predict(batch)[model.name]]
+    answers = ModelSet([model]).answer(batch)[model.name]
     labels = [*model.labels, *sorted(set(rows.labels) - set(model.labels))]
-    print(format_table(model.name, score(rows.labels, predicted, labels)))
+    print(format_table(model.name, score(rows.labels, [a.label for a in answers], labels)))
+    if model.meta.get("gate"):
+        given = [i for i, a in enumerate(answers) if a.withheld is None]
+        print(
+            f"\nQua cổng (gate) của mô hình: trả lời {len(given)}/{len(answers)} dòng, "
+            "bỏ trống những dòng lạ hoặc không đủ chắc. "
+            f"(answered {len(given)} of {len(answers)} rows through the gate)\n"
+        )
+        truth = [rows.labels[i] for i in given]
+        predicted = [answers[i].label for i in given]
+        print(format_table(f"{model.name} (answered)", score(truth, predicted, labels)))
     return 0
 
 

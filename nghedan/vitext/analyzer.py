@@ -16,9 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from . import engine_version, features
-from .linear import LinearModel, ModelSet, available
+from .linear import Answer, LinearModel, ModelSet, available
 from .normalize import has_diacritics, language_of, normalize
-from .result import Analysis, Label
+from .result import Analysis, Label, Withheld
 
 logger = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ class Analyzer:
             [prepared[i].text for i in readable],
             [titles[i] for i in readable] if in_article else None,
         )
-        answers = self.models.predict(rows)
+        answers = self.models.answer(rows)
         read_in_article: list[list[str]] = [[] for _ in readable]
         if in_article:
             row_titles = {k: titles[readable[k]] for k in in_article}
@@ -118,15 +118,15 @@ class Analyzer:
         position = {doc: k for k, doc in enumerate(readable)}
         for i, item in enumerate(prepared):
             k = position.get(i)
-            labels = {} if k is None else {n: Label(*answers[n][k]) for n in answers}
+            row_answers = {} if k is None else {n: answers[n][k] for n in answers}
             fields = () if k is None else tuple(read_in_article[k])
-            results.append(self._analysis(item, labels, fields))
+            results.append(self._analysis(item, row_answers, fields))
         return results
 
     def _read_in_article(
         self,
         rows: features.FeatureRows,
-        answers: dict[str, list],
+        answers: dict[str, list[Answer]],
         titles: dict[int, str],
         read_in_article: list[list[str]],
     ) -> None:
@@ -134,7 +134,7 @@ class Analyzer:
         an article the model knows, when it reads only those)."""
         # Each title's key once, and only when a model reads known articles alone.
         keys = {k: features.context_key(t) for k, t in titles.items() if self.known_articles}
-        for name, answer in self.in_article.predict(rows).items():
+        for name, answer in self.in_article.answer(rows).items():
             field = FIELD_OF_IN_ARTICLE[name]
             if field not in answers:  # its plain model is missing: the field stays empty
                 continue
@@ -145,9 +145,17 @@ class Analyzer:
                     read_in_article[k].append(field)
 
     def _analysis(
-        self, item: _Prepared, labels: dict[str, Label], in_article: tuple[str, ...]
+        self, item: _Prepared, answers: dict[str, Answer], in_article: tuple[str, ...]
     ) -> Analysis:
         extracted = self._extract(item.text) if item.language != "empty" else {}
+        labels = {
+            name: Label(a.label, a.probability) for name, a in answers.items() if not a.withheld
+        }
+        withheld = tuple(
+            Withheld(name, w.reason, a.label, w.value, w.threshold)
+            for name, a in answers.items()
+            if (w := a.withheld)
+        )
         return Analysis(
             text=item.text,
             language=item.language,
@@ -160,6 +168,7 @@ class Analyzer:
             constructiveness=labels.get("constructiveness"),
             moderation=labels.get("moderation"),
             category=labels.get("category"),
+            withheld=withheld,
             read_in_article=in_article,
             **extracted,
         )

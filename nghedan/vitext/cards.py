@@ -100,6 +100,52 @@ def _scores_table(meta: dict) -> list[str]:
     return lines
 
 
+def _length_bullet(max_syllables: int) -> list[str]:
+    if not max_syllables:
+        return []
+    return [f"- the text is longer than {max_syllables:,} syllables (the longest dev text), or"]
+
+
+def _gate_section(gate: dict | None) -> list[str]:
+    """What the Analyzer withholds (linear.Gate) and what that did to dev."""
+    if not gate:
+        return [
+            "## When the answer is withheld",
+            "",
+            "Never: this artifact was trained before gates were measured; retrain it to get one.",
+            "",
+        ]
+    lines = [
+        "## When the answer is withheld",
+        "",
+        "The Analyzer leaves this label empty, and says why, when",
+        f"- the text is unfamiliar: the model knows fewer than {gate['min_known_share']:.0%} of "
+        f"its syllable bigrams without diacritics (percentile {gate['familiar_percentile']} of "
+        "the dev texts, which the model never saw; texts with fewer than "
+        f"{gate['min_bigrams_to_judge']} such bigrams are not judged), or",
+        *_length_bullet(gate.get("max_syllables", 0)),
+        f"- the model is unsure: the chosen label's probability is below "
+        f"{gate['min_probability']:.4f} (the bound that gives, on train rows scored by models that "
+        "did not see them, the most right answers minus wrong ones).",
+        "",
+        "The scores above are of every dev row. Read through the gate:",
+        "",
+    ]
+    dev = gate.get("dev")
+    if dev:
+        answered = dev["scores_on_answered"]
+        lines += [
+            "| dev rows | answered | unfamiliar | too long | unsure | accuracy on answered | "
+            "macro-F1 on answered |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {dev['rows']} | {dev['answered']} ({dev['answered'] / dev['rows']:.1%}) | "
+            f"{dev['unfamiliar']} | {dev['too_long']} | {dev['unsure']} | "
+            f"{answered['accuracy']:.4f} | {answered['macro_f1']:.4f} |",
+            "",
+        ]
+    return lines
+
+
 def render(meta: dict, size_bytes: int) -> str:
     name = meta["name"]
     method = dict(meta.get("method", {}))
@@ -150,6 +196,7 @@ def render(meta: dict, size_bytes: int) -> str:
         f"- `{candidate}`: {value}" for candidate, value in meta.get("tune_scores", {}).items()
     ]
     lines += ["", "## Scores", "", *_scores_table(meta), ""]
+    lines += _gate_section(meta.get("gate"))
     lines += [
         "## Size",
         "",
@@ -367,6 +414,35 @@ accuracy was therefore not measured; a deployer who wants it can add a word view
 **Text without diacritics.** The features include syllable 1-2 grams of the folded text, so
 the models still read text typed without diacritics; each card gives the dev scores with
 every dev text stripped of its diacritics.
+
+**Withheld answers.** Each model learnt from one kind of text, and its confidence on another
+kind means nothing: the sentiment model, trained on students' feedback, called all 36 of the
+demo's news items, reports and comments negative (median probability 0.98), praise included,
+and the moderation model called 10 of them hate. So the training command measures three
+bounds for each model on rows it did not learn from, stores them in the model's JSON
+(`gate`), and the Analyzer leaves the label empty past them, saying why in
+`Analysis.withheld` (the label it would have given, the value, the bound):
+- *unfamiliar*: the share of the text's syllable bigrams without diacritics that the model
+  knows is below the 2nd percentile of its dev texts (texts with fewer than 3 such bigrams
+  are not judged). On UIT-VSFC dev the median share is 1.00; on VNTC news 0.37, on the demo
+  texts 0.36, so sentiment now withholds nearly all news and most comments under news.
+- *too long*, for the models of short texts (sentiment, toxicity, constructiveness,
+  moderation): more syllables than the longest dev text. The moderation model, trained on
+  ViHSD comments of at most 128 syllables, had called 178 of the first 500 VNTC articles
+  hate.
+- *unsure*: the chosen label's probability is below the bound that gives, on train rows
+  scored by models that did not see them, the most right answers minus wrong ones. For
+  moderation it is 0.476: its decision offsets (tuned for macro-F1) made it choose offensive or
+  hate at probabilities as low as 0.2, and such answers are wrong two times in three (on dev,
+  278 answers below the bound, all offensive or hate, 36% of them right).
+
+The dev scores in the table above, and in `bench/vitext_scores.py`, are of every dev row, read
+without the gates, as before. Each card gives its bounds and what they leave on dev (sentiment
+answers 98% of its dev rows, at accuracy 0.9265; moderation 88%, at accuracy 0.9129 and
+macro-F1 of the answered rows in its card); `bench/vitext_gates.py` measures every model on
+every kind of text (docs/benchmarks.md, section vitext-gates). The insight page shows a withheld
+label as "Không kết luận" with its reason. `evaluate` prints the scores of all rows, then of
+the rows answered through the gate.
 
 **Artifacts.** Keys are 64-bit hashes of the n-grams (CRC-32 based, stable across processes),
 weights are float16 in a compressed `.npz`, the rest is JSON. `Analyzer` looks every key of a

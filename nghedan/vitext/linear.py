@@ -11,24 +11,93 @@ The score of label c for a text is bias[c] + scale * sum over the text's keys of
 weights[key, c], one term per occurrence; `scale` is 1 (`"count"`, naive Bayes) or
 1 / sqrt(occurrences of known keys) (`"sqrt"`, logistic models). Probabilities are the
 softmax of the scores divided by `temperature`; the decision is the arg-max of the scores
-plus `offsets` (thresholds tuned for macro-F1).
+plus `offsets` (thresholds tuned for macro-F1). An optional `gate` in the JSON says when the
+Analyzer withholds the decision (see `Gate`).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from .features import FEATURES_VERSION, FeatureRows
+from .features import FEATURES_VERSION, FeatureRows, view_of
+from .result import WithheldReason
 
 ARTIFACT_VERSION = 1
 
 
 class ModelFormatError(ValueError):
     """An artifact that cannot be used by this version of the engine."""
+
+
+# The view whose keys tell how familiar a text is to a model: syllable bigrams without
+# diacritics, which the same text meets whether or not it was typed with them.
+FAMILIARITY_VIEW = 22
+# A text with fewer such bigrams is too short to tell, and is never withheld for it.
+MIN_BIGRAMS_TO_JUDGE = 3
+SYLLABLE_VIEW = 11  # one key per syllable: their count is the text's length
+
+
+@dataclass(frozen=True)
+class Gate:
+    """When a model's decision is withheld rather than given. The bounds are set by the training
+    command from held-out rows (`training.fit_gate`); 0 lets every answer through.
+
+    - "unfamiliar": the model knows fewer than `min_known_share` of the text's bigrams (see
+      FAMILIARITY_VIEW): the text is unlike anything it learnt from, and its confidence there
+      means nothing (a model of students' feedback reading a news report).
+    - "too_long": the text has more syllables than `max_syllables`, the longest text of its
+      dev split (a model of one-line comments reading a whole article).
+    - "unsure": the chosen label's probability is below `min_probability`, where held-out
+      answers were wrong more often than right.
+    """
+
+    min_known_share: float = 0.0
+    max_syllables: int = 0
+    min_probability: float = 0.0
+
+    def withheld(
+        self, probabilities: np.ndarray, known_shares: np.ndarray, syllables: np.ndarray
+    ) -> dict[int, Withholding]:
+        """The rows withheld, by row, each with its first reason in the order above. A NaN
+        known share (too short to judge) is never unfamiliar."""
+        found: dict[int, Withholding] = {}
+        checks: tuple[tuple[WithheldReason, np.ndarray, np.ndarray, float], ...] = (
+            ("unsure", probabilities, probabilities < self.min_probability, self.min_probability),
+            ("too_long", syllables, syllables > (self.max_syllables or np.inf), self.max_syllables),
+            ("unfamiliar", known_shares, known_shares < self.min_known_share, self.min_known_share),
+        )
+        for reason, values, failed, bound in checks:  # the last reason written wins
+            for row in np.flatnonzero(failed).tolist():
+                found[row] = Withholding(reason, float(values[row]), bound)
+        return found
+
+    @classmethod
+    def from_meta(cls, meta: dict) -> Gate:
+        gate = meta.get("gate") or {}
+        return cls(
+            min_known_share=float(gate.get("min_known_share", 0.0)),
+            max_syllables=int(gate.get("max_syllables", 0)),
+            min_probability=float(gate.get("min_probability", 0.0)),
+        )
+
+
+@dataclass(frozen=True)
+class Withholding:
+    reason: WithheldReason
+    value: float  # the text's known share or syllables, or the chosen label's probability
+    threshold: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    label: str
+    probability: float
+    withheld: Withholding | None = None
 
 
 @dataclass
@@ -42,6 +111,10 @@ class LinearModel:
     scaling: str = "sqrt"  # "sqrt" | "count"
     temperature: float = 1.0  # scores are divided by it before the softmax
     meta: dict = field(default_factory=dict)
+
+    @property
+    def gate(self) -> Gate:
+        return Gate.from_meta(self.meta)
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -168,19 +241,18 @@ class ModelSet:
             self.rows_of[model.name] = rows
 
     def scores(self, batch: FeatureRows) -> dict[str, np.ndarray]:
-        if not self.models:
-            return {}
+        found = self._lookup(batch)
+        return {name: self._model_scores(name, found) for name in self.models}
+
+    def _lookup(self, batch: FeatureRows) -> _Found:
         position = self.table.lookup(batch.keys)
         known = position >= 0
-        position = position[known]
-        doc = batch.row_of_entry()[known]
-        return {
-            name: self._model_scores(model, self.rows_of[name][position], doc, batch.rows)
-            for name, model in self.models.items()
-        }
+        return _Found(batch, position[known], batch.row_of_entry(), known)
 
-    @staticmethod
-    def _model_scores(model: LinearModel, rows: np.ndarray, doc: np.ndarray, n: int) -> np.ndarray:
+    def _model_scores(self, name: str, found: _Found) -> np.ndarray:
+        model, n = self.models[name], found.batch.rows
+        rows = self.rows_of[name][found.position]
+        doc = found.known_doc
         mine = rows >= 0
         rows, doc = rows[mine], doc[mine]
         sums = np.zeros((n, len(model.labels)), dtype=np.float64)
@@ -193,17 +265,84 @@ class ModelSet:
                 sums /= np.sqrt(np.maximum(counts, 1))[:, None]
         return sums + model.bias
 
+    def known_shares(self, batch: FeatureRows, name: str) -> np.ndarray:
+        """For each row, the share of its FAMILIARITY_VIEW keys the model knows; NaN for rows
+        with fewer than MIN_BIGRAMS_TO_JUDGE of them."""
+        return self._known_shares(name, self._lookup(batch))
+
+    def syllables(self, batch: FeatureRows) -> np.ndarray:
+        """Each row's length in syllables."""
+        return self._lookup(batch).syllables()
+
+    def _known_shares(self, name: str, found: _Found) -> np.ndarray:
+        n = found.batch.rows
+        in_view = found.views == FAMILIARITY_VIEW
+        total = np.bincount(found.doc[in_view], minlength=n)
+        known_to_model = np.zeros(len(in_view), dtype=bool)
+        known_to_model[found.known] = self.rows_of[name][found.position] >= 0
+        known = np.bincount(found.doc[in_view & known_to_model], minlength=n)
+        shares = known / np.maximum(total, 1)
+        shares[total < MIN_BIGRAMS_TO_JUDGE] = np.nan
+        return shares
+
+    def _withheld(self, name: str, found: _Found, chosen_p: np.ndarray) -> dict[int, Withholding]:
+        gate = self.models[name].gate
+        if gate == Gate():
+            return {}
+        n = found.batch.rows
+        shares = self._known_shares(name, found) if gate.min_known_share else np.full(n, np.nan)
+        lengths = found.syllables() if gate.max_syllables else np.zeros(n, dtype=np.int64)
+        return gate.withheld(chosen_p, shares, lengths)
+
     def predict(self, batch: FeatureRows) -> dict[str, list[tuple[str, float]]]:
-        """For each model, one (label, probability of that label) per row."""
-        answers: dict[str, list[tuple[str, float]]] = {}
-        for name, scores in self.scores(batch).items():
-            model = self.models[name]
+        """For each model, one (label, probability of that label) per row, never withheld."""
+        return {
+            name: [(a.label, a.probability) for a in answers]
+            for name, answers in self.answer(batch, gated=False).items()
+        }
+
+    def answer(self, batch: FeatureRows, gated: bool = True) -> dict[str, list[Answer]]:
+        """For each model, one answer per row; with `gated`, each says whether the model's gate
+        withholds it."""
+        if not self.models:
+            return {}
+        found = self._lookup(batch)
+        answers: dict[str, list[Answer]] = {}
+        for name, model in self.models.items():
+            scores = self._model_scores(name, found)
             probabilities = softmax(scores / model.temperature)
             chosen = np.argmax(scores + model.offsets, axis=1)
+            chosen_p = probabilities[np.arange(batch.rows), chosen]
+            withheld = self._withheld(name, found, chosen_p) if gated else {}
+            labels = model.labels
             answers[name] = [
-                (model.labels[c], float(probabilities[i, c])) for i, c in enumerate(chosen)
+                Answer(labels[c], p, withheld.get(row))
+                for row, (c, p) in enumerate(zip(chosen.tolist(), chosen_p.tolist(), strict=True))
             ]
         return answers
+
+
+@dataclass(frozen=True)
+class _Found:
+    """Where a batch's keys sit in a ModelSet's union of keys, computed once per batch."""
+
+    batch: FeatureRows
+    position: np.ndarray  # union index of each known entry
+    doc: np.ndarray  # row of every entry
+    known: np.ndarray  # bool per entry: in the union
+
+    @cached_property
+    def known_doc(self) -> np.ndarray:
+        """The row of each known entry."""
+        return self.doc[self.known]
+
+    @cached_property
+    def views(self) -> np.ndarray:
+        return view_of(self.batch.keys)
+
+    def syllables(self) -> np.ndarray:
+        """Each row's length in syllables."""
+        return np.bincount(self.doc[self.views == SYLLABLE_VIEW], minlength=self.batch.rows)
 
 
 def available(folder: Path) -> list[str]:

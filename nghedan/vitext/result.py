@@ -4,6 +4,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 PlaceStatus = Literal["found", "ambiguous", "not_found"]
+WithheldReason = Literal["unfamiliar", "too_long", "unsure"]
 
 
 @dataclass(frozen=True)
@@ -12,6 +13,21 @@ class Label:
 
     name: str
     score: float
+
+
+@dataclass(frozen=True)
+class Withheld:
+    """A model's answer the engine does not give, and why: "unfamiliar" (the text is unlike
+    what the model learnt from: `value` is the share of the text's word pairs it knows),
+    "too_long" (`value` is its length in syllables, longer than any text the model was
+    measured on) or "unsure" (`value` is the probability of the label it would have chosen).
+    `threshold` is the bound the training command measured (see the model card)."""
+
+    field: str
+    reason: WithheldReason
+    label: str  # what the model would have said
+    value: float
+    threshold: float
 
 
 @dataclass(frozen=True)
@@ -99,6 +115,8 @@ class Analysis:
     constructiveness: Label | None = None  # constructive / not_constructive
     moderation: Label | None = None  # clean / offensive / hate
     category: Label | None = None  # the platform's case categories (lĩnh vực)
+    # The labels left empty above because their model's gate withheld them.
+    withheld: tuple[Withheld, ...] = ()
     # The fields read with the title of the article the comment answers ("constructiveness").
     read_in_article: tuple[str, ...] = ()
     places: tuple[PlaceMention, ...] = ()

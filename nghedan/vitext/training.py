@@ -17,7 +17,7 @@ import numpy as np
 
 from .evaluation import Scores, labelled_rows, read_jsonl, score
 from .features import FeatureRows, context_key, featurize, view_of
-from .linear import LinearModel, ModelSet, softmax
+from .linear import MIN_BIGRAMS_TO_JUDGE, LinearModel, ModelSet, softmax
 from .normalize import fold, normalize
 
 SEED = 20261127
@@ -94,6 +94,10 @@ class Task:
     label_field: str = "label"  # in JSONL files given to `evaluate`
     label_map: dict[str, str] = field(default_factory=dict)  # "1" -> "toxic"
     context_field: str = ""  # read as each text's context (a comment's article title)
+    # Texts of one short kind (comments, feedback sentences): a text longer than any of its
+    # dev split is another kind, and the model's answer on it is withheld. Models of news and
+    # cases read a longer text as more evidence, not as a stranger.
+    short_texts: bool = False
     data_files: tuple[str, ...] = ()
     licence: str = ""
 
@@ -209,6 +213,7 @@ TASKS: dict[str, Task] = {
         folds=3,  # offsets for the small neutral label need more rows than a 10% split
         label_field="sentiment",
         data_files=("uit_vsfc/train.jsonl.gz", "uit_vsfc/dev.jsonl.gz"),
+        short_texts=True,
         licence=RESEARCH,
     ),
     "toxicity": Task(
@@ -222,6 +227,7 @@ TASKS: dict[str, Task] = {
         label_field="toxic",
         label_map=TOXIC,
         data_files=("victsd/train.jsonl.gz", "victsd/valid.jsonl.gz"),
+        short_texts=True,
         licence=RESEARCH,
     ),
     "constructiveness": Task(
@@ -235,6 +241,7 @@ TASKS: dict[str, Task] = {
         label_field="constructive",
         label_map=CONSTRUCTIVE,
         data_files=("victsd/train.jsonl.gz", "victsd/valid.jsonl.gz"),
+        short_texts=True,
         licence=RESEARCH,
     ),
     "moderation": Task(
@@ -245,6 +252,7 @@ TASKS: dict[str, Task] = {
         metric="macro_f1",
         tune_offsets=True,
         data_files=("vihsd/train.jsonl.gz", "vihsd/dev.jsonl.gz"),
+        short_texts=True,
         licence=RESEARCH,
     ),
     "category": Task(
@@ -554,6 +562,69 @@ def model_scores(model: LinearModel, data: Encoded) -> np.ndarray:
     return ModelSet([model]).scores(data.rows)[model.name]
 
 
+# --- when to withhold an answer (linear.Gate) ------------------------------------------------
+
+# Held-out texts of the task's own kind withheld as unfamiliar: at most this share (2%).
+FAMILIAR_PERCENTILE = 2
+
+
+def fit_gate(
+    model: LinearModel, held_scores: np.ndarray, held: Encoded, dev: Encoded, short_texts: bool
+) -> dict:
+    """The model's gate and what it does on dev, as stored in its JSON ("gate"):
+    - `min_probability`: answers below it are withheld; the bound that maximizes, on rows
+      scored by models that did not see them, right answers given minus wrong ones;
+    - `min_known_share`: texts whose share of known bigrams is below it are withheld; the
+      FAMILIAR_PERCENTILE-th percentile of the dev texts' shares (dev is unseen by the model);
+    - `max_syllables`: for a task of short texts, longer texts are withheld; the longest dev
+      text's length (0, no bound, for the other tasks).
+    """
+    probabilities = softmax(held_scores / model.temperature)
+    chosen = decide(held_scores, model.offsets)
+    chosen_p = probabilities[np.arange(len(chosen)), chosen]
+    order = np.argsort(-chosen_p, kind="stable")
+    gain = np.cumsum(np.where(chosen[order] == held.y[order], 1, -1))
+    last = int(np.argmax(gain))
+    min_probability = 0.0 if last == len(order) - 1 else float(chosen_p[order][last])
+    shares = ModelSet([model]).known_shares(dev.rows, model.name)
+    judged = shares[~np.isnan(shares)]
+    min_known_share = float(np.percentile(judged, FAMILIAR_PERCENTILE)) if len(judged) else 0.0
+    lengths = ModelSet([model]).syllables(dev.rows)
+    gate = {
+        "min_probability": _floor(min_probability),
+        "min_known_share": _floor(min_known_share),
+        "max_syllables": int(lengths.max()) if short_texts and len(lengths) else 0,
+        "familiar_percentile": FAMILIAR_PERCENTILE,
+        "min_bigrams_to_judge": MIN_BIGRAMS_TO_JUDGE,
+    }
+    model.meta["gate"] = gate
+    return {**gate, "dev": _gated_scores(model, dev)}
+
+
+def _floor(value: float) -> float:
+    """Rounded down to 4 places, so that the row that set a bound still passes it."""
+    return float(np.floor(value * 10_000) / 10_000)
+
+
+def _gated_scores(model: LinearModel, data: Encoded) -> dict:
+    """How many rows the gated model answers and its scores on them."""
+    answers = ModelSet([model]).answer(data.rows)[model.name]
+    given = [i for i, a in enumerate(answers) if a.withheld is None]
+    reasons = [a.withheld.reason for a in answers if a.withheld]
+    names = data.labels
+    answered = score(
+        [names[data.y[i]] for i in given], [answers[i].label for i in given], names
+    ).as_dict()
+    return {
+        "rows": len(answers),
+        "answered": len(given),
+        "unfamiliar": reasons.count("unfamiliar"),
+        "too_long": reasons.count("too_long"),
+        "unsure": reasons.count("unsure"),
+        "scores_on_answered": answered,
+    }
+
+
 # --- the whole procedure ---------------------------------------------------------------------
 
 
@@ -564,6 +635,7 @@ class Outcome:
     tune: dict[str, float]
     chosen: Method
     extra_scores: dict[str, dict] = field(default_factory=dict)
+    gate: dict = field(default_factory=dict)  # the gate and its effect on dev (fit_gate)
 
 
 def held_out_scores(task: Task, train: Encoded, method: Method) -> tuple[np.ndarray, Encoded]:
@@ -595,7 +667,7 @@ def train_task(
     log(f"{task.name}: train {len(train_split)}, dev {len(dev_split)}, labels {labels}")
     train = encode(train_split, labels)
     dev = encode(dev_split, labels)
-    best: tuple[float, Method, np.ndarray, float] | None = None
+    best: tuple[float, Method, np.ndarray, float, np.ndarray, Encoded] | None = None
     tune_report: dict[str, float] = {}
     for method in task.grid:
         scores, truth = held_out_scores(task, train, method)
@@ -606,14 +678,22 @@ def train_task(
         tune_report[f"{method.kind} {method.params}"] = round(result, 4)
         log(f"  tune {method.kind} {method.params}: {task.metric} {result:.4f}")
         if best is None or result > best[0]:
-            best = (result, method, offsets, fit_temperature(scores, truth))
+            best = (result, method, offsets, fit_temperature(scores, truth), scores, truth)
     assert best is not None
-    _, method, offsets, temperature = best
+    _, method, offsets, temperature, held_scores, held = best
     model = fit(task.name, train, method)
     model.offsets = offsets.astype(np.float32)
     model.temperature = temperature
     dev_scores = measure(model_scores(model, dev), model.offsets, dev)
     log(f"  dev: accuracy {dev_scores.accuracy:.4f}, macro-F1 {dev_scores.macro_f1:.4f}")
+    gate = fit_gate(model, held_scores, held, dev, task.short_texts)
+    gated = gate["dev"]
+    accuracy = gated["scores_on_answered"]["accuracy"]
+    log(
+        f"  gate: probability ≥ {gate['min_probability']}, known share ≥ "
+        f"{gate['min_known_share']}, syllables ≤ {gate['max_syllables']}; "
+        f"dev answered {gated['answered']}/{gated['rows']}, accuracy {accuracy:.4f}"
+    )
     extra_scores = {
         "dev_without_diacritics": _unaccented_scores(model, dev_split, labels).as_dict(),
     }
@@ -629,7 +709,7 @@ def train_task(
         model.meta.update(_context_policy(task, new_contexts, train_split.contexts))
     for name, value in extra_scores.items():
         log(f"  {name}: accuracy {value['accuracy']:.4f}, macro-F1 {value['macro_f1']:.4f}")
-    return Outcome(model, dev_scores, tune_report, method, extra_scores)
+    return Outcome(model, dev_scores, tune_report, method, extra_scores, gate)
 
 
 def _new_context_scores(

@@ -46,6 +46,28 @@ def test_the_demo_texts_are_annotated_as_an_import_is(django_capture_on_commit_c
     assert TextPlace.objects.filter(commune__code=SAI_GON).exists()
 
 
+def test_the_engine_withholds_labels_it_cannot_back_on_the_demo_news(
+    client_for, django_capture_on_commit_callbacks
+):
+    # The sentiment model learnt from students' feedback and the moderation model from short
+    # social-media comments: on the demo's news items they used to say "negative" of praise
+    # and "hate" of plain reports. Now they leave the label empty and say why.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", verbosity=0)
+    news = Annotation.objects.filter(text__kind=Text.Kind.NEWS)
+    assert news.exists()
+    assert not news.exclude(sentiment="").exists()
+    assert not Annotation.objects.filter(moderation="hate").exists()
+    annotation = news.first()
+    [withheld] = [w for w in annotation.mentions["withheld"] if w["field"] == "sentiment"]
+    assert withheld["reason"] == "unfamiliar"
+    assert annotation.topic, "the topic model, trained on news, still reads them"
+    page = client_for(ANALYST).get(reverse("insight:text", args=[annotation.text_id]))
+    html = page.content.decode()
+    assert "Sắc thái</th><td>Không kết luận" in html
+    assert "văn bản khác xa loại văn bản mô hình đã học" in html
+
+
 def test_a_text_missing_from_the_demo_is_added_alone(demo):
     load_demo_texts()
     Text.objects.filter(pk=Text.objects.order_by("pk").first().pk).delete()
