@@ -29,6 +29,11 @@ def may_import_texts(user: User | AnonymousUser) -> bool:
     return may_read_texts(user)
 
 
+def may_label_texts(user: User | AnonymousUser) -> bool:
+    """Readers correct the engine's labels: they are the ones who read the texts."""
+    return may_read_texts(user)
+
+
 def may_see_feeds(user: User | AnonymousUser) -> bool:
     return may_read_texts(user) or is_administrator(user)
 

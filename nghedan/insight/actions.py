@@ -20,13 +20,17 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nghedan.audit.chain import record
+from nghedan.cases.models import Category
 from nghedan.insight.fingerprints import body_digest
 from nghedan.insight.imports import FORMATS, ItemProblem, ParsedFile, TextDraft, draft_of
+from nghedan.insight.labels import BY_FIELD
 from nghedan.insight.models import (
+    AnalystLabel,
     Annotation,
     Feed,
     ImportBatch,
@@ -270,7 +274,7 @@ def do_annotate_texts(text_ids: Iterable[int], analyzer: Any = None) -> int:
         from nghedan.vitext.analyzer import shared_analyzer
 
         analyzer = shared_analyzer()
-    readings = _read_all(analyzer, [_engine_input(text) for text in texts])
+    readings = _read_all(analyzer, [engine_input(text) for text in texts])
     version = _engine_version(analyzer)
     _write_annotations(texts, readings, version)
     return len(texts)
@@ -282,7 +286,8 @@ class EngineInput:
     context: str = ""  # a comment's: the title of the article it answers
 
 
-def _engine_input(text: Text) -> EngineInput:
+def engine_input(text: Text) -> EngineInput:
+    """What the engine reads of a text (and what a training row made from it holds)."""
     # A comment's title is that of the article it was posted under: the engine reads it as the
     # comment's context, not as the comment's own words.
     if text.kind == Text.Kind.COMMENT:
@@ -523,3 +528,70 @@ def do_record_feed_failure(feed: Feed, error: str) -> Feed:
     ])  # fmt: skip
     record(None, "insight.feed_failure", feed, failures=failures, error=error[:300])
     return feed
+
+
+# Analysts' labels
+
+
+def labels_for(text: Text) -> dict[str, dict[str, str | Promise]]:
+    """The labels an analyst may give this text, by field: code -> name. Toxicity and
+    constructiveness are read in comments only; case fields are the active categories."""
+    fields: dict[str, dict[str, str | Promise]] = {
+        name: dict(codes) for name, codes in BY_FIELD.items()
+    }
+    fields["category"] = dict(Category.objects.filter(is_active=True).values_list("code", "name"))
+    if text.kind != Text.Kind.COMMENT:
+        fields.pop("toxicity")
+        fields.pop("constructiveness")
+    return fields
+
+
+@transaction.atomic
+def do_label_text(actor, text: Text, chosen: dict[str, str]) -> list[str]:
+    """Set, change or (with "") clear an analyst's label for each field given; the fields
+    changed, in the pages' order. Every change is audited with the label before and after."""
+    allowed = labels_for(text)
+    for field, label in chosen.items():
+        if field not in allowed:
+            raise Refused("field", _("Không gán nhãn “%(field)s” cho văn bản loại này.")
+                          % {"field": field}, field)  # fmt: skip
+        if label and label not in allowed[field]:
+            raise Refused(
+                "label",
+                _("Nhãn “%(label)s” không có trong danh sách: hãy chọn một nhãn trong danh sách.")
+                % {"label": label},
+                field,
+            )
+    existing = {a.field: a for a in AnalystLabel.objects.select_for_update().filter(text=text)}
+    engine = _engine_labels(text)
+    by = actor if getattr(actor, "pk", None) else None  # a command's actor is a name
+    now = timezone.now()
+    changes: dict[str, dict[str, str]] = {}
+    for field, label in chosen.items():
+        before = existing.get(field)
+        if (before.label if before else "") == label:
+            continue
+        changes[field] = {"from": before.label if before else "", "to": label}
+        if before is not None and not label:
+            before.delete()
+        elif label:
+            AnalystLabel.objects.update_or_create(
+                text=text, field=field,
+                defaults={"label": label, "engine_label": engine.get(field, ""),
+                          "labelled_by": by, "labelled_at": now},
+            )  # fmt: skip
+    if changes:
+        record(actor, "insight.label", ("insight.text", str(text.pk)), changes=changes)
+    return [field for field in AnalystLabel.Field.values if field in changes]
+
+
+def _engine_labels(text: Text) -> dict[str, str]:
+    """What the engine said of each field, or would have said where it withheld the label."""
+    annotation = Annotation.objects.filter(text=text).first()
+    if annotation is None:
+        return {}
+    said = {w["field"]: w["label"] for w in annotation.mentions.get("withheld") or ()}
+    for field in AnalystLabel.Field.values:
+        if getattr(annotation, field):
+            said[field] = getattr(annotation, field)
+    return said

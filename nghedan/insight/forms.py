@@ -1,13 +1,15 @@
-"""The forms of the insight pages: the browse filters, the upload, a new feed."""
+"""The forms of the insight pages: the browse filters, an analyst's labels, the upload, a new
+feed."""
 
 from django import forms
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nghedan.cases.models import Category
 from nghedan.insight.imports import FORMATS
-from nghedan.insight.labels import SENTIMENTS, TOPICS
-from nghedan.insight.models import Text, TextEntity, TextPlace
+from nghedan.insight.labels import FIELD_TITLES, SENTIMENTS, TOPICS
+from nghedan.insight.models import AnalystLabel, Text, TextEntity, TextPlace
 from nghedan.lib.folding import folded
 from nghedan.places.models import Commune
 
@@ -118,7 +120,7 @@ class TextFilterForm(forms.Form):
             texts = texts.filter(kind=data["kind"])
         for name in ("topic", "category", "sentiment"):
             if data.get(name):
-                texts = texts.filter(**{f"annotation__{name}": data[name]})
+                texts = texts.filter(labelled_as(name, data[name]))
         if data.get("commune"):
             texts = texts.filter(
                 Exists(TextPlace.objects.filter(text=OuterRef("pk"), commune__code=data["commune"]))
@@ -137,6 +139,35 @@ class TextFilterForm(forms.Form):
         if data.get("date_to"):
             texts = texts.filter(published_on__lte=data["date_to"])
         return texts
+
+
+def labelled_as(field: str, label: str) -> Q:
+    """Texts whose `field` is `label`: as an analyst labelled it, else as the engine read it."""
+    by_analyst = AnalystLabel.objects.filter(text=OuterRef("pk"), field=field)
+    return Exists(by_analyst.filter(label=label)) | (
+        Q(**{f"annotation__{field}": label}) & ~Exists(by_analyst)
+    )
+
+
+class AnalystLabelForm(forms.Form):
+    """An analyst's labels of one text: one choice per field it can take (`labels_for`);
+    the empty choice clears the field's label."""
+
+    def __init__(self, choices: dict[str, dict[str, str | Promise]], *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field, labels in choices.items():
+            self.fields[field] = forms.ChoiceField(
+                label=str(FIELD_TITLES[field]), required=False,
+                choices=[("", _("— chưa gán —")), *labels.items()],
+                error_messages={"invalid_choice": _(
+                    "“%(value)s” không có trong danh sách: hãy chọn một nhãn trong danh sách."
+                )},
+            )  # fmt: skip
+
+    def chosen(self) -> dict[str, str]:
+        """The fields the form sent, each with its label ("" to clear): a field missing from
+        the post (a page older than the text's kind, say) is left as it is."""
+        return {name: value for name, value in self.cleaned_data.items() if name in self.data}
 
 
 class ImportForm(forms.Form):

@@ -222,6 +222,45 @@ class Annotation(models.Model):
         return f"{self.text_id}: {self.topic or self.error[:40]}"
 
 
+class AnalystLabel(models.Model):
+    """An analyst's own reading of one field of a text, where the engine was wrong or said
+    nothing: one per text and field, the latest replacing the earlier. Pages show it beside
+    the engine's, filters prefer it, and `export_text_labels` turns them into training rows,
+    so that the models learn the civic texts their training sets lack."""
+
+    class Field(models.TextChoices):
+        TOPIC = "topic", _("Chủ đề")
+        SENTIMENT = "sentiment", _("Sắc thái")
+        TOXICITY = "toxicity", _("Độc hại")
+        CONSTRUCTIVENESS = "constructiveness", _("Tính xây dựng")
+        MODERATION = "moderation", _("Kiểm duyệt")
+        CATEGORY = "category", _("Lĩnh vực")
+
+    text = models.ForeignKey(
+        Text, on_delete=models.CASCADE, related_name="analyst_labels", verbose_name=_("văn bản")
+    )
+    field = models.CharField(_("trường"), max_length=20, choices=Field.choices)
+    label = models.CharField(_("nhãn"), max_length=40)
+    # What the engine said (or would have said, when it withheld the label) at that time.
+    engine_label = models.CharField(_("nhãn của bộ phân tích"), max_length=40, blank=True)
+    labelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("người gán"),
+    )  # fmt: skip
+    labelled_at = models.DateTimeField(_("gán lúc"))
+
+    class Meta:
+        ordering = ["text", "field"]
+        constraints = [
+            models.UniqueConstraint(fields=["text", "field"], name="insight_one_label_per_field")
+        ]
+        verbose_name = _("nhãn của phân tích viên")
+        verbose_name_plural = pgettext_lazy("plural", "nhãn của phân tích viên")
+
+    def __str__(self) -> str:
+        return f"{self.text_id} {self.field}: {self.label}"
+
+
 class TextPlace(models.Model):
     """A commune the engine found named in a text (only places it resolved without doubt)."""
 

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.db.models.functions import Substr
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -22,13 +23,15 @@ from nghedan.insight.actions import (
     Outcome,
     do_add_feed,
     do_import_texts,
+    do_label_text,
     do_request_feed_fetch,
     do_set_feed_active,
+    labels_for,
 )
-from nghedan.insight.forms import FeedForm, ImportForm, TextFilterForm
+from nghedan.insight.forms import AnalystLabelForm, FeedForm, ImportForm, TextFilterForm
 from nghedan.insight.imports import detect_format, parse
 from nghedan.insight.labels import FIELD_TITLES, label_name
-from nghedan.insight.models import Annotation, Source, Text, TextPlace
+from nghedan.insight.models import AnalystLabel, Annotation, Source, Text, TextPlace
 from nghedan.lib.refusal import Refused
 from nghedan.people.decorators import page_guard
 
@@ -40,6 +43,7 @@ RECENT_BATCHES = 10
 
 readers_only = page_guard(access.may_read_texts)
 importers_only = page_guard(access.may_import_texts)
+labellers_only = page_guard(access.may_label_texts)
 feed_viewers_only = page_guard(access.may_see_feeds)
 
 
@@ -52,13 +56,14 @@ def texts(request):
     found = form.filter(access.texts_for_user(request.user)).select_related("annotation")
     found = found.defer("body", "search_text").annotate(opening=Substr("body", 1, 300))
     found = found.prefetch_related(
-        Prefetch("places", queryset=TextPlace.objects.select_related("commune"))
+        Prefetch("places", queryset=TextPlace.objects.select_related("commune")),
+        Prefetch("analyst_labels", queryset=AnalystLabel.objects.only("text", "field", "label")),
     )
     page = Paginator(found, TEXTS_PER_PAGE).get_page(request.GET.get("page"))
     categories = category_names()
     for text in page:
         text.annotated = getattr(text, "annotation", None) is not None
-        text.labels = list_labels(text, categories)
+        text.labels, text.by_analyst = list_labels(text, categories)
     context = {
         "form": form, "page": page, "query": request.GET.urlencode(), "ignored": form.ignored(),
     }  # fmt: skip
@@ -73,40 +78,48 @@ def category_names() -> dict[str, str]:
     return dict(Category.objects.values_list("code", "name"))
 
 
-def list_labels(text: Text, categories: dict[str, str]) -> dict[str, str]:
+def list_labels(text: Text, categories: dict[str, str]) -> tuple[dict[str, str], set[str]]:
+    """The list's labels, an analyst's where one was given, else the engine's; and the fields
+    an analyst labelled (marked on the page)."""
     annotation = getattr(text, "annotation", None)
-    if annotation is None:
-        return {}
-    return {
-        field: label_name(field, getattr(annotation, field), categories)
-        for field in ("topic", "category", "sentiment")
-        if getattr(annotation, field)
-    }
+    by_analyst = {a.field: a.label for a in text.analyst_labels.all()}
+    labels = {}
+    for field in ("topic", "category", "sentiment"):
+        code = by_analyst.get(field) or (getattr(annotation, field) if annotation else "")
+        if code:
+            labels[field] = label_name(field, code, categories)
+    return labels, set(by_analyst)
 
 
 @dataclass(frozen=True)
 class Reading:
     title: str
-    name: str
+    name: str  # the engine's label, or "Không kết luận"
     percent: int | None
     in_article: bool = False  # read with the title of the article a comment answers
     note: str = ""  # why the engine gave no label
+    analyst: str = ""  # the analyst's label, when one was given
 
 
-def readings_of(annotation: Annotation, categories: dict[str, str]) -> list[Reading]:
+def readings_of(
+    annotation: Annotation | None, analyst: dict[str, str], categories: dict[str, str]
+) -> list[Reading]:
+    """One row per field the engine read or an analyst labelled."""
+    mentions = annotation.mentions if annotation else {}
+    in_article = set(mentions.get("read_in_article") or ())
+    withheld = {w["field"]: w for w in mentions.get("withheld") or ()}
     readings = []
-    in_article = set(annotation.mentions.get("read_in_article") or ())
-    withheld = {w["field"]: w for w in annotation.mentions.get("withheld") or ()}
     for field, title in FIELD_TITLES.items():
-        code = getattr(annotation, field)
+        code = getattr(annotation, field) if annotation else ""
+        mine = label_name(field, analyst[field], categories) if field in analyst else ""
         if code:
             score = getattr(annotation, f"{field}_score")
             percent = round(score * 100) if score is not None else None
             name = label_name(field, code, categories)
-            readings.append(Reading(str(title), name, percent, field in in_article))
-        elif field in withheld:
-            note = withheld_note(withheld[field])
-            readings.append(Reading(str(title), _("Không kết luận"), None, note=note))
+            readings.append(Reading(str(title), name, percent, field in in_article, analyst=mine))
+        elif field in withheld or mine:
+            note = withheld_note(withheld[field]) if field in withheld else ""
+            readings.append(Reading(str(title), _("Không kết luận"), None, note=note, analyst=mine))
     return readings
 
 
@@ -137,15 +150,45 @@ def withheld_note(withheld: dict) -> str:
 
 @readers_only
 def text(request, pk: int):
-    found = access.get_text_for_user(request.user, pk)
+    return text_page(request, access.get_text_for_user(request.user, pk))
+
+
+def text_page(request, found: Text, label_form: AnalystLabelForm | None = None, status=200):
     annotation = Annotation.objects.filter(text=found).first()
+    analyst = {a.field: a.label for a in found.analyst_labels.all()}
+    if label_form is None and access.may_label_texts(request.user):
+        label_form = AnalystLabelForm(labels_for(found), initial=analyst)
     context = {
         "text": found,
         "annotation": annotation,
         "mentions": annotation.mentions if annotation else {},
-        "readings": readings_of(annotation, category_names()) if annotation else [],
+        "readings": readings_of(annotation, analyst, category_names()),
+        "label_form": label_form,
     }
-    return render(request, "insight/text.html", context)
+    return render(request, "insight/text.html", context, status=status)
+
+
+@never_cache
+@labellers_only
+@require_POST
+def label_text(request, pk: int):
+    found = access.get_text_for_user(request.user, pk)
+    form = AnalystLabelForm(labels_for(found), request.POST)
+    if not form.is_valid():
+        return text_page(request, found, form, status=400)
+    try:
+        changed = do_label_text(request.user, found, form.chosen())
+    except Refused as refusal:
+        form.add_error(refusal.field, refusal.message)
+        return text_page(request, found, form, status=refusal.status)
+    if changed:
+        names = ", ".join(str(FIELD_TITLES[field]) for field in changed)
+        messages.success(
+            request, _("Đã lưu nhãn của phân tích viên: %(fields)s.") % {"fields": names}
+        )
+    else:
+        messages.info(request, _("Các nhãn không thay đổi."))
+    return redirect(f"{reverse('insight:text', args=[found.pk])}#analyst-labels")
 
 
 # Importing

@@ -441,7 +441,9 @@ without the gates, as before. Each card gives its bounds and what they leave on 
 answers 98% of its dev rows, at accuracy 0.9265; moderation 88%, at accuracy 0.9129 and
 macro-F1 of the answered rows in its card); `bench/vitext_gates.py` measures every model on
 every kind of text (docs/benchmarks.md, section vitext-gates). The insight page shows a withheld
-label as "Không kết luận" with its reason. `evaluate` prints the scores of all rows, then of
+label as "Không kết luận" with its reason, and analysts' own labels given there become training
+rows (`manage.py export_text_labels FIELD FILE`, then `train --extra FILE`): the city's texts
+that the public sets lack. `evaluate` prints the scores of all rows, then of
 the rows answered through the gate.
 
 **Artifacts.** Keys are 64-bit hashes of the n-grams (CRC-32 based, stable across processes),

@@ -363,6 +363,7 @@ CHECKED_ELSEWHERE = {
     "cases:flag_clear", "cases:case_request_report",  # test_duplicates.py, test_flags.py: POST
     "cases:attachment",  # test_attachments.py: per file, only for those who may see the case
     "insight:feed_toggle", "insight:feed_fetch",  # insight/tests/test_pages.py: POST
+    "insight:label_text",  # insight/tests/test_analyst_labels.py: POST, every persona
 }  # fmt: skip
 API_PATHS_COVERED = {
     "/api/v1/health", "/api/v1/places/provinces", "/api/v1/places/communes",
