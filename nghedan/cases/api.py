@@ -167,6 +167,16 @@ class ReasonIn(InputSchema):
     reason: Annotated[str, _text(2000)]
 
 
+class ExtendIn(ReasonIn):
+    seen_extensions: int | None = Field(
+        None, ge=0, le=100,
+        description="Số lần gia hạn của thời hạn giải quyết mà người gọi đã thấy (trường "
+        "`extensions` trong `deadlines`). Nếu người khác đã gia hạn sau đó, yêu cầu bị từ chối "
+        "(409) thay vì dùng thêm một lần gia hạn. / The extensions the caller saw: if another "
+        "officer extended meanwhile, 409 instead of a second extension.",
+    )  # fmt: skip
+
+
 class WithdrawIn(InputSchema):
     reason: OptionalText = ""
 
@@ -668,8 +678,9 @@ def close_case(request, case_id: int):
 
 
 @router.post("/{int:case_id}/extend", response=CaseDetailOut, summary="Gia hạn giải quyết")
-def extend_case(request, case_id: int, payload: ReasonIn):
-    return _step(request, case_id, actions.do_extend_deadline, payload.reason)
+def extend_case(request, case_id: int, payload: ExtendIn):
+    return _step(request, case_id, actions.do_extend_deadline, payload.reason,
+                 seen_extensions=payload.seen_extensions)  # fmt: skip
 
 
 @router.post("/{int:case_id}/withdraw", response=CaseDetailOut, summary="Ghi nhận rút đơn")

@@ -319,6 +319,32 @@ def test_refuse_forward_withdraw_and_extend(client_for):
     assert extended.json()["code"] == "extension_limit"
 
 
+def test_an_extension_on_a_stale_count_is_409_over_the_api(client_for):
+    # An especially complex denunciation may be extended twice; two clients that read the case
+    # at once must not use up both.
+    case = denunciation()
+    actions.do_classify(
+        None, case, kind=case.kind, category=case.category,
+        condition="especially_complex", people_count=1,
+    )  # fmt: skip
+    actions.do_accept(None, case)
+    officer, other = client_for("xuly.saigon"), client_for("lanhdao.saigon")
+    path = f"{CASES}/{case.pk}/extend"
+    [seen] = [d["extensions"] for d in other.get(f"{CASES}/{case.pk}").json()["deadlines"]
+              if d["stage"] == "resolve"]  # fmt: skip
+    first = post(officer, path, {"reason": "Phải xác minh ở hai nơi", "seen_extensions": seen})
+    assert first.status_code == 200, first.json()
+    second = post(other, path, {"reason": "Cần thêm thời gian", "seen_extensions": seen})
+    assert second.status_code == 409
+    assert second.json()["code"] == "extended_meanwhile"
+    assert "hãy tải lại trang" in second.json()["message"]
+    deadline = case.deadlines.get(stage="resolve")
+    assert deadline.extensions == 1
+    bad = post(other, path, {"reason": "x", "seen_extensions": -1})
+    assert bad.status_code == 422
+    assert case.deadlines.get(stage="resolve").extensions == 1
+
+
 def test_an_action_in_the_wrong_state_is_409_and_changes_nothing(client_for):
     case = submit()
     response = post(client_for("xuly.saigon"), f"{CASES}/{case.pk}/accept")
