@@ -30,7 +30,7 @@ from nghedan.cases.models import (
 from nghedan.cases.routing import route
 from nghedan.lib import crypto
 from nghedan.lib.refusal import Refused
-from nghedan.notices.actions import do_notify
+from nghedan.notices.actions import do_notify, in_site_language
 from nghedan.people.models import Membership, Organization, Role, User
 
 Status = Case.Status
@@ -396,12 +396,10 @@ def do_assign(actor, case: Case, handler) -> Case:
         )  # fmt: skip
     _set_assignee(case, handler)
     _event(case, actor, "assigned", str(handler))
-    do_notify(
-        [handler],
-        _("Bạn được giao xử lý vụ việc %(code)s: %(title)s")
-        % {"code": case.code, "title": case.title},
-        reverse("cases:case", args=[case.pk]),
-    )
+    with in_site_language():
+        text = _("Bạn được giao xử lý vụ việc %(code)s: %(title)s") % {
+            "code": case.code, "title": case.title}  # fmt: skip
+    do_notify([handler], text, reverse("cases:case", args=[case.pk]))
     record(actor, "case.assign", case, assignee=handler.pk)
     return case
 

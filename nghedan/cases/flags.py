@@ -28,7 +28,7 @@ from nghedan.cases.models import Case, CaseFlag, DeadlineRule, FlagRule
 from nghedan.cases.watch import handlers_of
 from nghedan.lib.refusal import Refused
 from nghedan.lib.sweepers import register
-from nghedan.notices.actions import do_notify
+from nghedan.notices.actions import do_notify, in_site_language
 from nghedan.people.models import Membership, Role
 
 Kind = CaseFlag.Kind
@@ -220,12 +220,14 @@ def raise_flags(case: Case, *, today: date | None = None, index: duplicates.Inde
     if cleared is None:
         cleared = _cleared_kinds([case.pk]).get(case.pk, set())
     present = set(CaseFlag.objects.filter(case=case).values_list("kind", flat=True))
-    wanted = {
-        kind: reason
-        for kind, reason in derived_flags(case, today, index).items()
-        if kind not in present and kind not in cleared
-    }
-    return [flag for kind, reason in wanted.items() if (flag := _raise_by_rule(case, kind, reason))]
+    with in_site_language():  # the reasons and timeline lines are stored
+        wanted = {
+            kind: reason
+            for kind, reason in derived_flags(case, today, index).items()
+            if kind not in present and kind not in cleared
+        }
+        raised = [_raise_by_rule(case, kind, reason) for kind, reason in wanted.items()]
+    return [flag for flag in raised if flag]
 
 
 def _raise_by_rule(case: Case, kind: str, reason: str) -> CaseFlag | None:
@@ -327,10 +329,11 @@ def do_raise_flag(actor, case: Case, kind: str, reason: str) -> CaseFlag:
               "cơ quan xử lý, hãy đề nghị báo cáo.") % {"kind": flag.get_kind_display()},
             "kind", status=409,
         )  # fmt: skip
-    _event(case, actor, "flag_raised", f"{flag.get_kind_display()}: {reason}")
-    if kind == Kind.SUPERVISOR:
+    with in_site_language():
+        _event(case, actor, "flag_raised", f"{flag.get_kind_display()}: {reason}")
         text = _("Cơ quan giám sát lưu ý vụ việc %(code)s: %(reason)s") % {
             "code": case.code, "reason": reason}  # fmt: skip
+    if kind == Kind.SUPERVISOR:
         do_notify(handlers_of(case), _short(text, NOTICE_MAX), _case_url(case))
     record(actor, "case.flag_raise", case, kind=kind, reason=reason, confirmed=confirmed)
     return flag
@@ -349,7 +352,8 @@ def do_confirm_flag(actor, flag: CaseFlag) -> CaseFlag:
         raise Refused("already_confirmed", _("Dấu hiệu này đã được xác nhận hoặc vừa được bỏ; "
                                              "hãy tải lại trang."), status=409)  # fmt: skip
     flag.refresh_from_db()
-    _event(case, actor, "flag_confirmed", flag.get_kind_display())
+    with in_site_language():
+        _event(case, actor, "flag_confirmed", flag.get_kind_display())
     record(actor, "case.flag_confirm", case, kind=flag.kind)
     return flag
 
@@ -373,7 +377,8 @@ def do_clear_flag(actor, flag: CaseFlag, reason: str) -> None:
     deleted, _rows = CaseFlag.objects.filter(pk=flag.pk).delete()
     if not deleted:
         raise Refused("gone", _("Dấu hiệu này vừa được bỏ; hãy tải lại trang."), status=409)
-    _event(case, actor, "flag_cleared", f"{flag.get_kind_display()}: {reason}")
+    with in_site_language():
+        _event(case, actor, "flag_cleared", f"{flag.get_kind_display()}: {reason}")
     record(actor, "case.flag_clear", case, kind=flag.kind, reason=reason)
 
 
@@ -386,6 +391,7 @@ def do_request_report(actor, case: Case, note: str) -> None:
                                             "cáo được."), status=403)  # fmt: skip
     note = _reason(note, "note", NOTE_MAX)
     _event(case, actor, "report_requested", note)
-    text = _("Đề nghị báo cáo vụ việc %(code)s: %(note)s") % {"code": case.code, "note": note}
+    with in_site_language():
+        text = _("Đề nghị báo cáo vụ việc %(code)s: %(note)s") % {"code": case.code, "note": note}
     do_notify(handlers_of(case), _short(text, NOTICE_MAX), _case_url(case))
     record(actor, "case.request_report", case)

@@ -1,4 +1,9 @@
-"""Telling people: an in-app notice always, an e-mail when they have an address."""
+"""Telling people: an in-app notice always, an e-mail when they have an address.
+
+A notice is stored as text, read later by people who chose no language: it is written in the
+site's language (Vietnamese), whatever language the page of the officer who caused it showed.
+Callers compose it inside `in_site_language()`.
+"""
 
 import logging
 
@@ -6,11 +11,17 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import override
 
 from nghedan.notices.models import Notice
 
 logger = logging.getLogger(__name__)
 TEXT_MAX: int = Notice._meta.get_field("text").max_length or 300
+
+
+def in_site_language() -> override:
+    """Compose stored text (notices, timeline notes) in the site's language."""
+    return override(settings.LANGUAGE_CODE)
 
 
 def do_notify(users, text: str, url: str = "", subject: str = "") -> list[Notice]:

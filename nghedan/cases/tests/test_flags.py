@@ -377,3 +377,30 @@ def test_the_registry_is_paginated_and_its_queries_do_not_grow(client_for):
     page = text(leader.get(REGISTRY))
     assert "52 vụ việc" in page and "Trang 1/2" in page
     assert "Trang 2/2" in text(leader.get(REGISTRY, {"page": 2}))
+
+
+def test_what_an_officer_on_the_english_pages_causes_is_stored_in_vietnamese(client_for):
+    # Notices and timeline lines are read later by people who chose no language: they are
+    # written in the site's language, not in that of the officer's page.
+    case = submit()
+    front = client_for("giamsat.mttq.saigon")
+    front.post(reverse("set_language"), {"language": "en", "next": "/"})
+    flag_page = front.post(reverse("cases:case_flag", args=[case.pk]),
+                           {"kind": Kind.SUPERVISOR, "reason": "Ưu tiên giải quyết."})  # fmt: skip
+    assert flag_page.status_code == 302
+    assert front.post(reverse("cases:case_request_report", args=[case.pk]),
+                      {"note": "Báo cáo tiến độ."}).status_code == 302  # fmt: skip
+    leader = client_for("lanhdao.saigon")
+    leader.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assigned = leader.post(reverse("cases:case_assign", args=[case.pk]),
+                           {"assignee": user("xuly.saigon").pk})  # fmt: skip
+    assert assigned.status_code == 302
+    assert '<html lang="en">' in text(front.get(reverse("cases:case", args=[case.pk])))
+    notices = sorted(Notice.objects.filter(user=user("xuly.saigon")).values_list("text", flat=True))
+    assert notices == [
+        f"Bạn được giao xử lý vụ việc {case.code}: {case.title}",
+        f"Cơ quan giám sát lưu ý vụ việc {case.code}: Ưu tiên giải quyết.",
+        f"Đề nghị báo cáo vụ việc {case.code}: Báo cáo tiến độ.",
+    ]
+    raised = CaseEvent.objects.get(case=case, action="flag_raised")
+    assert raised.note.startswith("Cơ quan giám sát lưu ý: ")
