@@ -586,10 +586,11 @@ def fit_gate(
     gain = np.cumsum(np.where(chosen[order] == held.y[order], 1, -1))
     last = int(np.argmax(gain))
     min_probability = 0.0 if last == len(order) - 1 else float(chosen_p[order][last])
-    shares = ModelSet([model]).known_shares(dev.rows, model.name)
+    alone = ModelSet([model])
+    shares = alone.known_shares(dev.rows, model.name)
     judged = shares[~np.isnan(shares)]
     min_known_share = float(np.percentile(judged, FAMILIAR_PERCENTILE)) if len(judged) else 0.0
-    lengths = ModelSet([model]).syllables(dev.rows)
+    lengths = alone.syllables(dev.rows)
     gate = {
         "min_probability": _floor(min_probability),
         "min_known_share": _floor(min_known_share),
