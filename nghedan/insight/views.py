@@ -128,7 +128,7 @@ def withheld_note(withheld: dict) -> str:
     reason, value, threshold = withheld["reason"], withheld["value"], withheld["threshold"]
     if reason == "too_long":
         return _(
-            "văn bản dài %(value)s âm tiết, quá văn bản dài nhất mô hình được đo (%(threshold)s)"
+            "văn bản dài %(value)s âm tiết, hơn mọi văn bản mô hình đã học (%(threshold)s)"
         ) % {"value": int(value), "threshold": int(threshold)}
     numbers = {"value": round(value * 100), "threshold": round(threshold * 100)}
     if reason == "unfamiliar":

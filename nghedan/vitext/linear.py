@@ -51,7 +51,8 @@ class Gate:
       FAMILIARITY_VIEW): the text is unlike anything it learnt from, and its confidence there
       means nothing (a model of students' feedback reading a news report).
     - "too_long": the text has more syllables than `max_syllables`, the longest text of its
-      dev split (a model of one-line comments reading a whole article).
+      dev split and of the deployer's own training rows (a model of one-line comments reading
+      a whole article).
     - "unsure": the chosen label's probability is below `min_probability`, where held-out
       answers were wrong more often than right.
     """

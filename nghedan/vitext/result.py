@@ -20,8 +20,9 @@ class Withheld:
     """A model's answer the engine does not give, and why: "unfamiliar" (the text is unlike
     what the model learnt from: `value` is the share of the text's word pairs it knows),
     "too_long" (`value` is its length in syllables, longer than any text the model was
-    measured on) or "unsure" (`value` is the probability of the label it would have chosen).
-    `threshold` is the bound the training command measured (see the model card)."""
+    trained or measured on) or "unsure" (`value` is the probability of the label it would
+    have chosen). `threshold` is the bound the training command measured (see the model
+    card)."""
 
     field: str
     reason: WithheldReason

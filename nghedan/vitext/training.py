@@ -569,15 +569,21 @@ FAMILIAR_PERCENTILE = 2
 
 
 def fit_gate(
-    model: LinearModel, held_scores: np.ndarray, held: Encoded, dev: Encoded, short_texts: bool
+    model: LinearModel,
+    held_scores: np.ndarray,
+    held: Encoded,
+    dev: Encoded,
+    short_texts: Sequence[Encoded] = (),
 ) -> dict:
     """The model's gate and what it does on dev, as stored in its JSON ("gate"):
     - `min_probability`: answers below it are withheld; the bound that maximizes, on rows
       scored by models that did not see them, right answers given minus wrong ones;
     - `min_known_share`: texts whose share of known bigrams is below it are withheld; the
       FAMILIAR_PERCENTILE-th percentile of the dev texts' shares (dev is unseen by the model);
-    - `max_syllables`: for a task of short texts, longer texts are withheld; the longest dev
-      text's length (0, no bound, for the other tasks).
+    - `max_syllables`: for a task of short texts, longer texts are withheld; the longest of
+      `short_texts`: the dev split and the deployer's own rows (`--extra`). The public train
+      splits are left out: their few outliers (a ViHSD "comment" of 3,073 syllables) would lift
+      the bound past whole articles. 0, no bound, for the other tasks.
     """
     probabilities = softmax(held_scores / model.temperature)
     chosen = decide(held_scores, model.offsets)
@@ -590,11 +596,13 @@ def fit_gate(
     shares = alone.known_shares(dev.rows, model.name)
     judged = shares[~np.isnan(shares)]
     min_known_share = float(np.percentile(judged, FAMILIAR_PERCENTILE)) if len(judged) else 0.0
-    lengths = alone.syllables(dev.rows)
+    longest = max(
+        (int(alone.syllables(part.rows).max(initial=0)) for part in short_texts), default=0
+    )
     gate = {
         "min_probability": _floor(min_probability),
         "min_known_share": _floor(min_known_share),
-        "max_syllables": int(lengths.max()) if short_texts and len(lengths) else 0,
+        "max_syllables": longest,
         "familiar_percentile": FAMILIAR_PERCENTILE,
         "min_bigrams_to_judge": MIN_BIGRAMS_TO_JUDGE,
     }
@@ -687,7 +695,7 @@ def train_task(
     model.temperature = temperature
     dev_scores = measure(model_scores(model, dev), model.offsets, dev)
     log(f"  dev: accuracy {dev_scores.accuracy:.4f}, macro-F1 {dev_scores.macro_f1:.4f}")
-    gate = fit_gate(model, held_scores, held, dev, task.short_texts)
+    gate = fit_gate(model, held_scores, held, dev, _length_samples(task, dev, extra, labels))
     gated = gate["dev"]
     accuracy = gated["scores_on_answered"]["accuracy"]
     log(
@@ -711,6 +719,16 @@ def train_task(
     for name, value in extra_scores.items():
         log(f"  {name}: accuracy {value['accuracy']:.4f}, macro-F1 {value['macro_f1']:.4f}")
     return Outcome(model, dev_scores, tune_report, method, extra_scores, gate)
+
+
+def _length_samples(
+    task: Task, dev: Encoded, extra: list[Path], labels: list[str]
+) -> list[Encoded]:
+    """The texts whose lengths bound a model of short texts (`fit_gate`): dev and the extra rows."""
+    if not task.short_texts:
+        return []
+    own = _extra(extra, task.label_map, task.context_field)
+    return [dev, encode(own, labels)] if len(own) else [dev]
 
 
 def _new_context_scores(

@@ -2,6 +2,7 @@
 wins in the list and its filters, is audited, and becomes a training row for that field's
 model (`export_text_labels`)."""
 
+import gzip
 import json
 from io import StringIO
 
@@ -10,10 +11,12 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from nghedan.audit.models import AuditEntry
-from nghedan.insight.actions import do_annotate_texts, do_label_text
+from nghedan.insight.actions import do_annotate_texts, do_label_text, engine_input
 from nghedan.insight.models import AnalystLabel, Text
 from nghedan.insight.tests.helpers import ScriptedEngine, analysis, import_content
 from nghedan.lib.refusal import Refused
+from nghedan.vitext.__main__ import main as vitext_main
+from nghedan.vitext.analyzer import Analyzer
 from nghedan.vitext.evaluation import labelled_rows
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +188,40 @@ def test_the_export_names_a_bad_field_or_folder(tmp_path):
         call_command("export_text_labels", "mood", str(tmp_path / "x.jsonl"))
     with pytest.raises(CommandError, match="Không có thư mục"):
         call_command("export_text_labels", "sentiment", str(tmp_path / "no" / "x.jsonl"))
+
+
+STUDENTS = [
+    ("thầy dạy rất nhiệt tình", "positive"), ("cô giảng bài dễ hiểu và vui", "positive"),
+    ("môn học rất bổ ích", "positive"), ("giảng viên thân thiện và tận tâm", "positive"),
+    ("phòng học nóng và ồn ào", "negative"), ("máy chiếu hư không ai sửa", "negative"),
+    ("giảng viên đi dạy trễ", "negative"), ("bài tập quá nhiều và khó", "negative"),
+    ("môn học có ba tín chỉ", "neutral"), ("lớp học vào buổi sáng", "neutral"),
+    ("giáo trình do khoa phát", "neutral"), ("lịch thi sẽ thông báo sau", "neutral"),
+]  # fmt: skip
+
+
+def write_students(folder):
+    """A data folder laid out as the training command reads it, with a few sentences."""
+    (folder / "uit_vsfc").mkdir(parents=True)
+    for split in ("train", "dev"):
+        with gzip.open(folder / "uit_vsfc" / f"{split}.jsonl.gz", "wt", encoding="utf-8") as out:
+            for text, label in STUDENTS:
+                out.write(json.dumps({"text": text, "sentiment": label}, ensure_ascii=False) + "\n")
+
+
+def test_a_model_retrained_with_the_labels_reads_the_citys_texts(client_for, texts, tmp_path):
+    # The loop as an operator runs it: label on the page, export, train with --extra.
+    news = texts[Text.Kind.NEWS]
+    label(client_for(ANALYST), news, sentiment="positive")
+    rows = tmp_path / "sentiment-analysts.jsonl"
+    call_command("export_text_labels", "sentiment", str(rows), stdout=StringIO())
+    write_students(tmp_path / "data")
+    models = tmp_path / "models"
+    trained = vitext_main(["train", "--task", "sentiment", "--data", str(tmp_path / "data"),
+                           "--extra", str(rows), "--out", str(models)])  # fmt: skip
+    assert trained == 0 and (models / "sentiment.md").exists()
+    read = engine_input(news)
+    before = Analyzer(extractors=False).analyze(read.text)
+    assert before.sentiment is None  # the shipped model never saw such a text
+    after = Analyzer(models, extractors=False).analyze(read.text)
+    assert after.sentiment is not None and after.sentiment.name == "positive"

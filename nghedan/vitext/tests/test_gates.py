@@ -106,7 +106,7 @@ def test_the_training_command_sets_the_gate_from_held_out_rows():
     held = type(data)(data.rows, held_y, LABELS)
     dev_texts = [NEWS_REPORT, *split.texts]
     dev = encode(Split(dev_texts, ["negative", *split.labels]), LABELS)
-    found = fit_gate(model, held_scores, held, dev, short_texts=True)
+    found = fit_gate(model, held_scores, held, dev, short_texts=[dev])
     # The bound sits between the right answers' probabilities and the wrong ones'.
     p_wrong = 1 / (1 + np.exp(-0.2 / model.temperature))
     p_right = 1 / (1 + np.exp(-4 / model.temperature))
