@@ -28,7 +28,7 @@ from nghedan.audit.chain import record
 from nghedan.cases.models import Category
 from nghedan.insight.fingerprints import body_digest
 from nghedan.insight.imports import FORMATS, ItemProblem, ParsedFile, TextDraft, draft_of
-from nghedan.insight.labels import BY_FIELD
+from nghedan.insight.labels import BY_FIELD, FIELD_TITLES
 from nghedan.insight.models import (
     AnalystLabel,
     Annotation,
@@ -582,7 +582,7 @@ def do_label_text(actor, text: Text, chosen: dict[str, str]) -> list[str]:
             )  # fmt: skip
     if changes:
         record(actor, "insight.label", ("insight.text", str(text.pk)), changes=changes)
-    return [field for field in AnalystLabel.Field.values if field in changes]
+    return [field for field in FIELD_TITLES if field in changes]
 
 
 def _engine_labels(text: Text) -> dict[str, str]:
@@ -591,7 +591,7 @@ def _engine_labels(text: Text) -> dict[str, str]:
     if annotation is None:
         return {}
     said = {w["field"]: w["label"] for w in annotation.mentions.get("withheld") or ()}
-    for field in AnalystLabel.Field.values:
+    for field in FIELD_TITLES:
         if getattr(annotation, field):
             said[field] = getattr(annotation, field)
     return said

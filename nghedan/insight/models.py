@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from nghedan.insight.labels import FIELD_TITLES
+
 
 class Source(models.TextChoices):
     UPLOAD = "upload", _("Tải lên trên trang")
@@ -228,18 +230,10 @@ class AnalystLabel(models.Model):
     the engine's, filters prefer it, and `export_text_labels` turns them into training rows,
     so that the models learn the civic texts their training sets lack."""
 
-    class Field(models.TextChoices):
-        TOPIC = "topic", _("Chủ đề")
-        SENTIMENT = "sentiment", _("Sắc thái")
-        TOXICITY = "toxicity", _("Độc hại")
-        CONSTRUCTIVENESS = "constructiveness", _("Tính xây dựng")
-        MODERATION = "moderation", _("Kiểm duyệt")
-        CATEGORY = "category", _("Lĩnh vực")
-
     text = models.ForeignKey(
         Text, on_delete=models.CASCADE, related_name="analyst_labels", verbose_name=_("văn bản")
     )
-    field = models.CharField(_("trường"), max_length=20, choices=Field.choices)
+    field = models.CharField(_("trường"), max_length=20, choices=list(FIELD_TITLES.items()))
     label = models.CharField(_("nhãn"), max_length=40)
     # What the engine said (or would have said, when it withheld the label) at that time.
     engine_label = models.CharField(_("nhãn của bộ phân tích"), max_length=40, blank=True)

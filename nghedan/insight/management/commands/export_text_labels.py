@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from nghedan.insight.models import AnalystLabel
+from nghedan.insight.labels import FIELD_TITLES
 from nghedan.insight.training_rows import do_export_labels
 
 
@@ -16,14 +16,14 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("field", help=", ".join(AnalystLabel.Field.values))
+        parser.add_argument("field", help=", ".join(FIELD_TITLES))
         parser.add_argument("out", help="tệp JSONL cần ghi / the JSONL file to write")
 
     def handle(self, *args, field, out, **options):
-        if field not in AnalystLabel.Field.values:
+        if field not in FIELD_TITLES:
             raise CommandError(
                 _("Không có trường “%(field)s”: hãy chọn một trong %(fields)s.")
-                % {"field": field, "fields": ", ".join(AnalystLabel.Field.values)}
+                % {"field": field, "fields": ", ".join(FIELD_TITLES)}
             )
         path = Path(out)
         if not path.parent.is_dir():
