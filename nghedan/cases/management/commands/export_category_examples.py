@@ -1,9 +1,8 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from nghedan.cases.category_examples import do_export_examples
+from nghedan.lib.output_files import file_to_write
 
 
 class Command(BaseCommand):
@@ -17,12 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("out", help="tệp JSONL cần ghi / the JSONL file to write")
 
     def handle(self, *args, out, **options):
-        path = Path(out)
-        if not path.parent.is_dir():
-            raise CommandError(
-                _("Không có thư mục %(folder)s: hãy tạo thư mục trước hoặc chọn đường dẫn khác.")
-                % {"folder": path.parent}
-            )
+        path = file_to_write(out)
         count = do_export_examples("manage.py export_category_examples", path)
         self.stdout.write(
             _("Đã ghi %(count)s ví dụ vào %(path)s.") % {"count": count, "path": path}

@@ -1,10 +1,9 @@
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from nghedan.insight.labels import FIELD_TITLES
 from nghedan.insight.training_rows import do_export_labels
+from nghedan.lib.output_files import file_to_write
 
 
 class Command(BaseCommand):
@@ -25,11 +24,6 @@ class Command(BaseCommand):
                 _("Không có trường “%(field)s”: hãy chọn một trong %(fields)s.")
                 % {"field": field, "fields": ", ".join(FIELD_TITLES)}
             )
-        path = Path(out)
-        if not path.parent.is_dir():
-            raise CommandError(
-                _("Không có thư mục %(folder)s: hãy tạo thư mục trước hoặc chọn đường dẫn khác.")
-                % {"folder": path.parent}
-            )
+        path = file_to_write(out)
         count = do_export_labels("manage.py export_text_labels", field, path)
         self.stdout.write(_("Đã ghi %(count)s nhãn vào %(path)s.") % {"count": count, "path": path})
