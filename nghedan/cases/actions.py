@@ -39,6 +39,10 @@ OPEN = (Status.RECEIVED, Status.CLASSIFIED, Status.ACCEPTED, Status.VERIFYING)
 IDENTITY_REQUIRED = (Kind.COMPLAINT, Kind.DENUNCIATION)
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER)
 IN_TURN = "giao việc lần lượt"  # the actor the audit log names for automatic assignments
+# The audit log names officials by their accounts. A case's own sender is named by the case
+# alone, which forgets them if the case becomes a denunciation (Luật Tố cáo 2018, Điều 47):
+# an entry in the chained log could never be taken back.
+SENDER = "người gửi"
 # Luật Tố cáo 2018, Điều 22: a denunciation is made by a letter or in person. One made any
 # other way is not processed as a denunciation but kept as information (Điều 25).
 NOT_A_FORM_OF_DENUNCIATION = (Channel.HOTLINE,)
@@ -196,9 +200,10 @@ def do_submit_case(
     if secret and not anonymous_denunciation:
         _seal_identity(case, name=submitter_name, phone=submitter_phone, email=submitter_email,
                        address=submitter_address, account=submitted_by)  # fmt: skip
-    # A denouncer who sends from their own account must not be named by the timeline or the
-    # audit log either: only the sealed identity knows them.
-    named = None if secret and actor is not None and actor == submitted_by else actor
+    # A denouncer who sends from their own account must not be named by the timeline either
+    # (the audit log names no sender: SENDER): only the sealed identity knows them.
+    by_sender = actor is not None and actor == submitted_by
+    named = None if secret and by_sender else actor
     _event(case, named, "received", _information_note(kind, channel), public=True)
     if planned is not None:
         deadlines.open_planned(case, planned)
@@ -207,8 +212,8 @@ def do_submit_case(
     counts.record_change(None, counts.standing_of_new(case))
     day = timezone.localdate(received_at)
     came = {"received_on": day.isoformat()} if day != today() else {}
-    record(named, "case.submit", case, kind=kind, channel=channel, organization=organization.pk,
-           **came)  # fmt: skip
+    record(SENDER if by_sender else actor, "case.submit", case, kind=kind, channel=channel,
+           organization=organization.pk, **came)  # fmt: skip
     _assign_if_in_turn(case)
     return case
 
@@ -288,13 +293,24 @@ def _forget_sender(case: Case) -> dict:
     }  # fmt: skip
 
 
+def audited_as(actor, case: Case):
+    """Who the audit log names for `actor` acting on `case`: its sender is not named (SENDER)."""
+    sender = case.submitted_by_id
+    return SENDER if sender is not None and getattr(actor, "pk", None) == sender else actor
+
+
 def _seal_sender(case: Case, sender: dict) -> None:
     """What the case knew of its sender moves into the sealed identity (kept even for a case
-    kept as information), and its timeline stops naming the sender's account."""
+    kept as information). Its timeline and files stop naming the sender's account, and the
+    timeline no longer lists the names of the files sent before: a name may name the sender."""
     if any(sender.values()):
         _seal_identity(case, **sender)
     if sender["account"] is not None:
         CaseEvent.objects.filter(case=case, actor=sender["account"]).update(actor=None)
+        case.attachments.filter(uploaded_by=sender["account"]).update(uploaded_by=None)
+    with in_site_language():
+        hidden = _("Tệp đính kèm (tên tệp được ẩn để giữ bí mật người tố cáo)")
+    CaseEvent.objects.filter(case=case, action="attached").update(note=hidden)
 
 
 def _follow_rules_of_new_kind(case: Case) -> None:

@@ -33,7 +33,7 @@ from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
 
 from nghedan.audit.chain import record
 from nghedan.cases.access import get_case_for_user, may_read_identity
-from nghedan.cases.actions import OPEN, do_resolve, do_submit_case
+from nghedan.cases.actions import OPEN, audited_as, do_resolve, do_submit_case
 from nghedan.cases.models import Attachment, Case, CaseEvent, Kind
 from nghedan.lib.refusal import Refused
 
@@ -577,8 +577,9 @@ def signed_in(actor):
 
 def do_attach(actor, case: Case, uploads) -> list[Attachment]:
     """Store files with a case: all of them, or none if any one is refused. One audit entry
-    names the files, their sizes and checksums, never their contents. A file already written
-    when the transaction fails is removed again."""
+    gives their sizes and checksums, never their names (a name may name a denouncer, and the
+    log keeps it for ever) or contents. A file already written when the transaction fails is
+    removed again."""
     stored: list[str] = []
     try:
         with transaction.atomic():
@@ -606,10 +607,8 @@ def do_attach(actor, case: Case, uploads) -> list[Attachment]:
                 note=event_note(case, attachments),
             )  # fmt: skip
             record(
-                actor, "case.attach", case,
-                files=[a.original_name for a in attachments],
-                sizes=[a.size for a in attachments],
-                sha256=[a.sha256 for a in attachments],
+                audited_as(actor, case), "case.attach", case,
+                sizes=[a.size for a in attachments], sha256=[a.sha256 for a in attachments],
             )  # fmt: skip
     except BaseException:
         remove_stored(stored)

@@ -390,19 +390,19 @@ def test_a_pdf_and_recordings_are_stored_as_they_came(demo):
     assert [a.file_type for a in stored] == ["pdf", "audio", "audio"]
 
 
-def test_attaching_writes_one_audit_entry_with_names_and_sizes_but_no_content(demo):
+def test_attaching_writes_one_audit_entry_with_sizes_and_checksums_but_no_name_or_content(demo):
     case = submit()
     do_attach(officer(), case, [upload("don.pdf", PDF), upload("ghi-am.amr", AMR)])
 
     entry = AuditEntry.objects.get(action="case.attach")
     assert entry.actor == officer() and entry.target_id == str(case.pk)
     assert entry.data == {
-        "files": ["don.pdf", "ghi-am.amr"],
         "sizes": [len(PDF), len(AMR)],
         "sha256": [sha256(PDF), sha256(AMR)],
     }
     written = json.dumps(entry.data)
     assert "%PDF" not in written and "#!AMR" not in written and "Catalog" not in written
+    assert "don.pdf" not in written
     event = CaseEvent.objects.get(case=case, action="attached")
     assert not event.public and event.actor == officer() and "don.pdf" in event.note
 

@@ -3,17 +3,20 @@
 A denunciation is sent from the public form by a signed-in citizen, assigned, worked on,
 escalated and concluded; then every persona fetches every page and API response that touches
 the case, and none of them may hold the denouncer's name, phone, e-mail or address. Only the
-assigned handler, pressing "Xem danh tính", sees it, and that read is audited.
+assigned handler, pressing "Xem danh tính", sees it, and that read is audited. The same holds
+for feedback sent with a file named after its sender and turned into a denunciation by the
+handler: what was written before the change names the sender nowhere either.
 """
 
 import re
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from nghedan.audit.models import AuditEntry
 from nghedan.cases import actions
-from nghedan.cases.models import Case
+from nghedan.cases.models import Case, Kind
 from nghedan.cases.watch import do_escalate
 from nghedan.people.models import User
 
@@ -33,12 +36,14 @@ PERSONAS = [None, "nguoidan.kim", "quantri.thanhpho", "quantri.saigon", "tiepnha
             "quantri.hethong"]  # fmt: skip
 
 
-def send_denunciation(client_for, description: str) -> Case:
-    """The denunciation, sent from the public form by the signed-in citizen nguoidan.kim, with
-    the system administrator made first so that every persona exists."""
+def send_denunciation(client_for, description: str, kind: str = Kind.DENUNCIATION,
+                      **files) -> Case:  # fmt: skip
+    """The denunciation (or the matter that becomes one), sent from the public form by the
+    signed-in citizen nguoidan.kim, with the system administrator made first so that every
+    persona exists."""
     User.objects.create_superuser("quantri.hethong", "root@example.vn", "Mat-khau-he-thong-2026")
     response = client_for("nguoidan.kim").post(reverse("cases:submit"), {
-        "kind": "denunciation", "category": "official_conduct",
+        "kind": kind, "category": "official_conduct", **files,
         "address": "P. Bến Nghé, Q.1, TP.HCM",
         "title": "Tố cáo cán bộ địa chính đòi tiền khi làm hồ sơ", "description": description,
         "people_count": "1", "submitter_name": NAME, "submitter_phone": PHONE,
@@ -46,15 +51,25 @@ def send_denunciation(client_for, description: str) -> Case:
         "website": "",
     })  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:2000]
-    return Case.objects.get(kind="denunciation")
+    return Case.objects.get(kind=kind)
 
 
-@pytest.fixture
-def denunciation(client_for):
-    case = send_denunciation(client_for, "Cán bộ địa chính phường yêu cầu đưa tiền mới nhận hồ sơ.")
+# The sender's letter, scanned under their own name: its assigned handler lists it with the
+# files they may open, and nobody else sees its name.
+LETTER = f"Đơn của {NAME}.pdf"
+
+
+@pytest.fixture(params=["sent as a denunciation", "feedback with a file, turned denunciation"])
+def denunciation(request, client_for):
+    description = "Cán bộ địa chính phường yêu cầu đưa tiền mới nhận hồ sơ."
+    if request.param == "sent as a denunciation":
+        case = send_denunciation(client_for, description)
+    else:
+        scan = SimpleUploadedFile(LETTER, b"%PDF-1.4\n1 0 obj << >> endobj\n%%EOF\n")
+        case = send_denunciation(client_for, description, Kind.FEEDBACK, attachments=[scan])
     handler = User.objects.get(username="xuly.saigon")
     actions.do_assign(handler, case, handler)
-    actions.do_classify(handler, case, kind=case.kind, category=case.category,
+    actions.do_classify(handler, case, kind=Kind.DENUNCIATION, category=case.category,
                         condition="complex", people_count=1)  # fmt: skip
     actions.do_accept(handler, case)
     actions.do_extend_deadline(handler, case, "Cần xác minh thêm")
@@ -89,6 +104,8 @@ def pages_touching(case: Case) -> list[str]:
 def leaks(body: str, persona: str | None = None) -> list[str]:
     # The citizen's own pages greet them by name; everyone else must never see it.
     secrets = SECRETS + ([] if persona == "nguoidan.kim" else ACCOUNT)
+    if persona == "xuly.saigon":
+        body = body.replace(LETTER, "")
     flat = re.sub(r"\s+", " ", body)
     return [secret for secret in secrets if secret in flat or secret in body]
 
@@ -128,4 +145,4 @@ def test_only_the_assigned_handler_reveals_it_and_the_read_is_audited(client_for
                                                target_id=str(denunciation.pk))  # fmt: skip
     assert not any(leaks(f"{entry.data} {entry.actor_label}") for entry in about_the_case)
     submitted = AuditEntry.objects.get(action="case.submit", target_id=str(denunciation.pk))
-    assert submitted.actor is None and "kim" not in submitted.actor_label
+    assert (submitted.actor, submitted.actor_label) == (None, actions.SENDER)
