@@ -547,9 +547,13 @@ def labels_for(text: Text) -> dict[str, dict[str, str | Promise]]:
 
 
 @transaction.atomic
-def do_label_text(actor, text: Text, chosen: dict[str, str]) -> list[str]:
+def do_label_text(
+    actor, text: Text, chosen: dict[str, str], seen: dict[str, str] | None = None
+) -> list[str]:
     """Set, change or (with "") clear an analyst's label for each field given; the fields
-    changed, in the pages' order. Every change is audited with the label before and after."""
+    changed, in the pages' order. Every change is audited with the label before and after.
+    `seen`: the labels the analyst's page showed; a field someone changed since is refused
+    (nothing saved) unless the analyst chose what is stored now."""
     allowed = labels_for(text)
     for field, label in chosen.items():
         if field not in allowed:
@@ -562,7 +566,13 @@ def do_label_text(actor, text: Text, chosen: dict[str, str]) -> list[str]:
                 % {"label": label},
                 field,
             )
-    existing = {a.field: a for a in AnalystLabel.objects.select_for_update().filter(text=text)}
+    # The text's row is the lock: a field nobody has labelled yet has no row of its own.
+    Text.objects.select_for_update().filter(pk=text.pk).values_list("pk").first()
+    existing = {
+        a.field: a for a in AnalystLabel.objects.filter(text=text).select_related("labelled_by")
+    }
+    if seen is not None:
+        _check_unchanged(chosen, seen, existing, allowed)
     engine = _engine_labels(text)
     by = actor if getattr(actor, "pk", None) else None  # a command's actor is a name
     now = timezone.now()
@@ -583,6 +593,25 @@ def do_label_text(actor, text: Text, chosen: dict[str, str]) -> list[str]:
     if changes:
         record(actor, "insight.label", ("insight.text", str(text.pk)), changes=changes)
     return [field for field in FIELD_TITLES if field in changes]
+
+
+def _check_unchanged(
+    chosen: dict[str, str], seen: dict[str, str], existing: dict[str, AnalystLabel],
+    allowed: dict[str, dict],
+) -> None:  # fmt: skip
+    for field, label in chosen.items():
+        stored = existing.get(field)
+        now = stored.label if stored else ""
+        if now != seen.get(field, "") and label != now:
+            shown = allowed[field].get(now, _("chưa gán")) if now else _("chưa gán")
+            who = (stored.labelled_by if stored else None) or _("người khác")
+            raise Refused(
+                "labelled_meanwhile",
+                _("Trong lúc bạn xem trang, %(who)s đã đổi nhãn “%(field)s” thành “%(label)s”. "
+                  "Nhãn của bạn chưa được lưu: hãy xem lại rồi bấm Lưu nhãn lần nữa.")
+                % {"who": who, "field": FIELD_TITLES[field], "label": shown},
+                field, status=409,
+            )  # fmt: skip
 
 
 def _engine_labels(text: Text) -> dict[str, str]:

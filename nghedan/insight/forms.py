@@ -1,6 +1,8 @@
 """The forms of the insight pages: the browse filters, an analyst's labels, the upload, a new
 feed."""
 
+import json
+
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.functional import Promise
@@ -151,7 +153,14 @@ def labelled_as(field: str, label: str) -> Q:
 
 class AnalystLabelForm(forms.Form):
     """An analyst's labels of one text: one choice per field it can take (`labels_for`);
-    the empty choice clears the field's label."""
+    the empty choice clears the field's label. `seen` carries the labels the page showed, so
+    that a label another analyst changed meanwhile is not overwritten unseen."""
+
+    seen = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    @classmethod
+    def for_labels(cls, choices: dict[str, dict[str, str | Promise]], labels: dict[str, str]):
+        return cls(choices, initial={**labels, "seen": json.dumps(labels, sort_keys=True)})
 
     def __init__(self, choices: dict[str, dict[str, str | Promise]], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,10 +173,37 @@ class AnalystLabelForm(forms.Form):
                 )},
             )  # fmt: skip
 
+    def clean(self):
+        """`seen` becomes the labels the page showed, or None from a sender that does not say
+        (no check)."""
+        cleaned = super().clean()
+        sent = cleaned.get("seen") or ""
+        try:
+            seen = json.loads(sent) if sent else None
+        except ValueError:
+            seen = ""
+        if seen is not None and not (
+            isinstance(seen, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in seen.items())
+        ):
+            raise forms.ValidationError(_("Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi chọn "
+                                          "nhãn lần nữa."))  # fmt: skip
+        cleaned["seen"] = seen
+        return cleaned
+
     def chosen(self) -> dict[str, str]:
         """The fields the form sent, each with its label ("" to clear): a field missing from
         the post (a page older than the text's kind, say) is left as it is."""
-        return {name: value for name, value in self.cleaned_data.items() if name in self.data}
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in self.data and name != "seen"
+        }
+
+    def show_current(self, labels: dict[str, str]) -> None:
+        """After a refusal for labels changed meanwhile: the choices stay as the analyst made
+        them, and the next saving is checked against the labels stored now."""
+        self.data = {**self.data, "seen": json.dumps(labels, sort_keys=True)}
 
 
 class ImportForm(forms.Form):

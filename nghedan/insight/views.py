@@ -157,7 +157,7 @@ def text_page(request, found: Text, label_form: AnalystLabelForm | None = None, 
     annotation = Annotation.objects.filter(text=found).first()
     analyst = {a.field: a.label for a in found.analyst_labels.all()}
     if label_form is None and access.may_label_texts(request.user):
-        label_form = AnalystLabelForm(labels_for(found), initial=analyst)
+        label_form = AnalystLabelForm.for_labels(labels_for(found), analyst)
     context = {
         "text": found,
         "annotation": annotation,
@@ -177,9 +177,10 @@ def label_text(request, pk: int):
     if not form.is_valid():
         return text_page(request, found, form, status=400)
     try:
-        changed = do_label_text(request.user, found, form.chosen())
+        changed = do_label_text(request.user, found, form.chosen(), form.cleaned_data["seen"])
     except Refused as refusal:
         form.add_error(refusal.field, refusal.message)
+        form.show_current({a.field: a.label for a in found.analyst_labels.all()})
         return text_page(request, found, form, status=refusal.status)
     if changed:
         names = ", ".join(str(FIELD_TITLES[field]) for field in changed)

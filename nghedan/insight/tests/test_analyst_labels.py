@@ -3,7 +3,9 @@ wins in the list and its filters, is audited, and becomes a training row for tha
 model (`export_text_labels`)."""
 
 import gzip
+import html
 import json
+import re
 from io import StringIO
 
 import pytest
@@ -98,6 +100,57 @@ def test_a_label_not_in_the_list_is_refused_and_nothing_changes(client_for, text
     page = response.content.decode()
     assert "“vui vẻ” không có trong danh sách: hãy chọn một nhãn trong danh sách." in page
     assert list(AnalystLabel.objects.values_list("field", "label")) == [("sentiment", "positive")]
+
+
+def seen_on(page: str) -> str:
+    """The labels a page showed, as its form sends them back."""
+    found = re.search(r'name="seen" value="([^"]*)"', page)
+    assert found, "the page has no labels form"
+    return html.unescape(found.group(1))
+
+
+def test_a_label_changed_meanwhile_is_not_overwritten_unseen(client_for, texts):
+    news = texts[Text.Kind.NEWS]
+    analyst, leader = client_for(ANALYST), client_for(LEADER)
+    page = analyst.get(reverse("insight:text", args=[news.pk])).content.decode()
+    label(leader, news, sentiment="positive")  # while the analyst reads
+
+    response = label(analyst, news, sentiment="neutral", seen=seen_on(page))
+    assert response.status_code == 409
+    refused = response.content.decode()
+    assert (
+        "Trong lúc bạn xem trang, Phan Thị Ngọc đã đổi nhãn “Sắc thái” thành “Tích cực”. "
+        "Nhãn của bạn chưa được lưu"
+    ) in refused
+    assert list(AnalystLabel.objects.values_list("label", flat=True)) == ["positive"]
+    assert '<option value="neutral" selected>Trung tính</option>' in refused  # their choice kept
+
+    # Having seen it, they save again: now it is theirs.
+    assert label(analyst, news, sentiment="neutral", seen=seen_on(refused)).status_code == 302
+    assert list(AnalystLabel.objects.values_list("label", flat=True)) == ["neutral"]
+    assert AuditEntry.objects.filter(action="insight.label").count() == 2
+
+
+def test_choosing_what_was_stored_meanwhile_or_another_field_is_no_conflict(client_for, texts):
+    news = texts[Text.Kind.NEWS]
+    analyst, leader = client_for(ANALYST), client_for(LEADER)
+    seen = seen_on(analyst.get(reverse("insight:text", args=[news.pk])).content.decode())
+    label(leader, news, sentiment="positive")
+    assert label(analyst, news, sentiment="positive", seen=seen).status_code == 302
+    assert label(analyst, news, moderation="clean", seen=seen).status_code == 302
+    stored = dict(AnalystLabel.objects.values_list("field", "label"))
+    assert stored == {"sentiment": "positive", "moderation": "clean"}
+
+
+@pytest.mark.parametrize("seen", ["{", '["positive"]', '{"sentiment": 1}'])
+def test_a_tampered_page_is_told_to_reload_and_nothing_changes(client_for, texts, seen):
+    news = texts[Text.Kind.NEWS]
+    response = label(client_for(ANALYST), news, sentiment="positive", seen=seen)
+    assert response.status_code == 400
+    assert "Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi chọn nhãn lần nữa." in (
+        response.content.decode()
+    )
+    assert not AnalystLabel.objects.exists()
 
 
 def test_comments_take_toxicity_and_news_do_not(client_for, texts):
