@@ -158,6 +158,9 @@ TRUSTED_PROXIES = env.integer("NGHEDAN_TRUSTED_PROXIES", 0, minimum=0)
 # The public form: sends per client address in an hour, per phone number or e-mail in a day.
 SUBMITS_PER_HOUR = env.integer("NGHEDAN_SUBMITS_PER_HOUR", 10, minimum=1)
 SUBMITS_PER_CONTACT_PER_DAY = env.integer("NGHEDAN_SUBMITS_PER_CONTACT_PER_DAY", 5, minimum=1)
+# Feeds are fetched from the public internet only; these networks of the deployer's own (an
+# intranet news portal, say) may be reached too. See nghedan/insight/feed_addresses.py.
+FEED_PRIVATE_NETWORKS = env.networks("NGHEDAN_FEED_PRIVATE_NETWORKS", [])
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Tiếng Việt")), ("en", _("English"))]

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from nghedan.audit.chain import record
 from nghedan.cases.models import Category
+from nghedan.insight.feed_addresses import literal_inside_address
 from nghedan.insight.fingerprints import body_digest
 from nghedan.insight.imports import FORMATS, ItemProblem, ParsedFile, TextDraft, draft_of
 from nghedan.insight.labels import BY_FIELD, FIELD_TITLES
@@ -439,6 +440,8 @@ def do_add_feed(actor, *, name: str, url: str, kind: str = Text.Kind.NEWS, allow
               "ví dụ https://baochinhphu.vn/rss."),
             "url",
         )  # fmt: skip
+    if web and (inside := literal_inside_address(url)):
+        raise Refused("inside_address", inside, "url")
     if kind not in Text.Kind.values:
         raise Refused("bad_kind", _("Hãy chọn một loại văn bản trong danh sách."), "kind")
     with transaction.atomic():

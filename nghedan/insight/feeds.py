@@ -2,10 +2,11 @@
 an operator registered, then imported like any RSS or Atom file.
 
 `open_url` is the one function that touches the network: only http and https, a timeout, a cap
-on the size, and no redirect to any other scheme (file:, ftp:, data:). An address that cannot
-be reached, answers with an error or sends something that is not a feed is recorded on the
-feed (`actions.do_record_feed_failure`) and tried again later; nothing is lost, since the items
-stay at the address until a fetch succeeds.
+on the size, no redirect to any other scheme (file:, ftp:, data:), and no connection inside
+the server's own network (`feed_addresses`). An address that cannot be reached, answers with
+an error or sends something that is not a feed is recorded on the feed
+(`actions.do_record_feed_failure`) and tried again later; nothing is lost, since the items stay
+at the address until a fetch succeeds.
 """
 
 import urllib.error
@@ -23,6 +24,11 @@ from nghedan.insight.actions import (
     do_import_texts,
     do_record_feed_failure,
     do_record_feed_success,
+)
+from nghedan.insight.feed_addresses import (
+    InsideAddress,
+    OutsideHTTPHandler,
+    OutsideHTTPSHandler,
 )
 from nghedan.insight.imports import parse
 from nghedan.insight.models import Feed, ImportBatch, Source
@@ -52,11 +58,12 @@ class WebOnlyRedirects(urllib.request.HTTPRedirectHandler):
 
 
 def web_opener() -> urllib.request.OpenerDirector:
-    """Built by hand: `build_opener` would add handlers for file:, ftp: and data: addresses."""
+    """Built by hand: `build_opener` would add handlers for file:, ftp: and data: addresses,
+    and for proxies. Its connections go only outside the server's network (feed_addresses)."""
     opener = urllib.request.OpenerDirector()
     for handler in (
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        OutsideHTTPHandler(),
+        OutsideHTTPSHandler(),
         urllib.request.HTTPDefaultErrorHandler(),
         urllib.request.HTTPErrorProcessor(),
         WebOnlyRedirects(),
@@ -81,6 +88,8 @@ def open_url(url: str, timeout: float = TIMEOUT_SECONDS, max_bytes: int = MAX_FE
         ) from error
     except (urllib.error.URLError, OSError, ValueError) as error:
         reason = getattr(error, "reason", error)
+        if isinstance(reason, InsideAddress):
+            raise FetchError(str(reason)) from error
         raise FetchError(
             _("Không kết nối được tới địa chỉ: %(reason)s.") % {"reason": reason}
         ) from error

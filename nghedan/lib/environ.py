@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -56,6 +57,11 @@ URL_FORM = Form(
 ORIGINS_FORM = Form(
     "các địa chỉ dạng https://tên-máy[:cổng] phân cách bởi dấu phẩy",
     "addresses like https://host[:port] separated by commas",
+)
+NETWORKS_FORM = Form(
+    "các mạng dạng địa-chỉ/độ-dài-tiền-tố phân cách bởi dấu phẩy, "
+    "ví dụ 10.20.0.0/16,192.168.5.0/24",
+    "networks like address/prefix-length separated by commas, e.g. 10.20.0.0/16,192.168.5.0/24",
 )
 DATABASE_FORM = Form(
     "sqlite:///đường/dẫn/tệp.sqlite3 hoặc postgres://người_dùng:mật_khẩu@máy:5432/tên_csdl",
@@ -219,6 +225,14 @@ def is_fernet_key(item: str) -> bool:
 
 def is_host(item: str) -> bool:
     return item == "*" or not any(mark in item for mark in ("/", ":", " ", "@"))
+
+
+def is_network(item: str) -> bool:
+    try:
+        ipaddress.ip_network(item, strict=False)
+    except ValueError:
+        return False
+    return True
 
 
 def is_origin(item: str) -> bool:
@@ -392,6 +406,9 @@ class Environment:
 
     def origins(self, name: str, default: list[str]) -> list[str]:
         return self.strings(name, default, form=ORIGINS_FORM, valid=is_origin)
+
+    def networks(self, name: str, default: list[str]) -> list[str]:
+        return self.strings(name, default, form=NETWORKS_FORM, valid=is_network)
 
     def choice(
         self, name: str, default: str, choices: tuple[str, ...], *, upper: bool = False
