@@ -606,7 +606,7 @@ def _check_unchanged(
         stored = existing.get(field)
         now = stored.label if stored else ""
         if now != seen.get(field, "") and label != now:
-            shown = allowed[field].get(now, _("chưa gán")) if now else _("chưa gán")
+            shown = allowed[field].get(now, now) if now else _("chưa gán")
             who = (stored.labelled_by if stored else None) or _("người khác")
             raise Refused(
                 "labelled_meanwhile",

@@ -151,6 +151,21 @@ def labelled_as(field: str, label: str) -> Q:
     )
 
 
+def labels_shown(sent: str) -> dict[str, str]:
+    """The labels a page showed, from its `seen` field ({field: label} in JSON)."""
+    try:
+        shown = json.loads(sent)
+    except ValueError:
+        shown = None
+    if isinstance(shown, dict) and all(
+        isinstance(field, str) and isinstance(label, str) for field, label in shown.items()
+    ):
+        return shown
+    raise forms.ValidationError(
+        _("Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi chọn nhãn lần nữa.")
+    )
+
+
 class AnalystLabelForm(forms.Form):
     """An analyst's labels of one text: one choice per field it can take (`labels_for`);
     the empty choice clears the field's label. `seen` carries the labels the page showed, so
@@ -178,17 +193,7 @@ class AnalystLabelForm(forms.Form):
         (no check)."""
         cleaned = super().clean()
         sent = cleaned.get("seen") or ""
-        try:
-            seen = json.loads(sent) if sent else None
-        except ValueError:
-            seen = ""
-        if seen is not None and not (
-            isinstance(seen, dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in seen.items())
-        ):
-            raise forms.ValidationError(_("Trang đã cũ hoặc bị sửa: hãy tải lại trang rồi chọn "
-                                          "nhãn lần nữa."))  # fmt: skip
-        cleaned["seen"] = seen
+        cleaned["seen"] = labels_shown(sent) if sent else None
         return cleaned
 
     def chosen(self) -> dict[str, str]:
