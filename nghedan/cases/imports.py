@@ -46,7 +46,9 @@ from nghedan.cases.actions import do_submit_case
 from nghedan.cases.models import Category, Channel, Kind
 from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.folding import folded
+from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
+from nghedan.lib.text_files import SURROGATE, decode_lines, undecoded_problem
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
@@ -205,19 +207,6 @@ def read_file(content: bytes, fmt: str) -> ParsedFile:
     return parsed
 
 
-def decode(content: bytes) -> str:
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise Refused(
-            "bad_encoding",
-            _("Tệp không phải văn bản UTF-8 (lỗi ở byte thứ %(position)s). Trong Excel, hãy "
-              "chọn Lưu thành → “CSV UTF-8 (phân cách bằng dấu phẩy)”.")
-            % {"position": error.start + 1},
-            "file",
-        ) from error  # fmt: skip
-
-
 def header_columns(cells: Iterable[Any]) -> tuple[list[str], list[str]]:
     """Column keys of a header row, and the warnings about it. Refuses a header that lacks
     a required column or names one twice."""
@@ -261,7 +250,7 @@ def unused_columns_warning(names: Iterable[str]) -> list[str]:
 
 
 def read_csv(content: bytes) -> ParsedFile:
-    text = decode(content)
+    text = decode_lines(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -290,6 +279,8 @@ def read_csv(content: bytes) -> ParsedFile:
 
 
 def csv_row(line: int, columns: list[str], cells: list[str]) -> SourceRow:
+    if problem := undecoded_problem("".join(cells)):
+        return SourceRow(line, {}, problem)
     extra = [cell for cell in cells[len(columns) :] if cell.strip()]
     if extra:
         return SourceRow(
@@ -399,8 +390,11 @@ def read_jsonl(content: bytes) -> ParsedFile:
     an editor shows."""
     rows: list[SourceRow] = []
     keys: set[str] = set()
-    for line, raw in enumerate(decode(content).splitlines(), start=1):
+    for line, raw in enumerate(decode_lines(content).splitlines(), start=1):
         if not raw.strip():
+            continue
+        if problem := undecoded_problem(raw):
+            rows.append(SourceRow(line, {}, problem))
             continue
         try:
             value = json.loads(raw)
@@ -437,7 +431,7 @@ def text(value: Any) -> str:
         value = value.date()
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return unicodedata.normalize("NFC", str(value)).strip()
+    return plain_text(str(value))
 
 
 def same_text(value: str) -> str:
@@ -485,6 +479,14 @@ def submission(values: Mapping[str, Any], lookups: Lookups) -> tuple[dict, date 
     """The arguments of `do_submit_case` for one row, and the day it was received if the
     file says; RowProblem when the row is wrong."""
     row = {name: text(values.get(name)) for name in COLUMNS}
+    for name, value in row.items():
+        if broken := SURROGATE.search(value):
+            raise RowProblem(
+                _("Cột %(column)s có mã \\u%(code)04x ở ký tự thứ %(position)s: đó là nửa của một "
+                  "cặp mã UTF-16 (thường là một biểu tượng cảm xúc bị cắt đôi), không thành chữ. "
+                  "Hãy xóa mã đó hoặc viết đủ cả cặp.")
+                % {"column": name, "code": ord(broken[0]), "position": broken.start() + 1}
+            )  # fmt: skip
     row["submitter_phone"] = read_phone(values.get("submitter_phone"))
     for name, limit in MAX_LENGTHS.items():
         if len(row[name]) > limit:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from nghedan.insight.models import Text
 from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
+from nghedan.lib.text_files import SURROGATE, decode_lines, decode_whole, undecoded_problem
 
 FORMATS = ("news", "jsonl", "csv", "rss")
 EXTENSIONS = {
@@ -73,11 +74,6 @@ BLOCK_TAGS = {
     "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr",
     "table", "pre", "figure", "figcaption", "section", "article",
 }  # fmt: skip
-# Bytes that are not UTF-8, as `surrogateescape` decoding keeps them (U+DC80 to U+DCFF).
-UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
-# Any UTF-16 surrogate: in text it is either an undecoded byte or half of a broken pair (a JSON
-# "\ud83d" without its other half); neither can be stored.
-SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -172,56 +168,6 @@ def check_size(size: int, limit: int = MAX_FILE_BYTES) -> None:
         )  # fmt: skip
 
 
-def decode(content: bytes) -> str:
-    """The whole file as UTF-8, or Refused naming the first line that is not."""
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise not_utf8(content[: error.start].count(b"\n") + 1) from error
-
-
-def not_utf8(line: int) -> Refused:
-    return Refused(
-        "bad_encoding",
-        _("Tệp không phải văn bản UTF-8 (lỗi đầu tiên ở dòng %(line)s). Hãy lưu lại tệp với "
-          "bảng mã UTF-8 (trong bảng tính: “CSV UTF-8”).") % {"line": line},
-        "file",
-    )  # fmt: skip
-
-
-def decode_lines(content: bytes) -> str:
-    """A line-by-line file (JSONL, CSV) as text, its bytes that are not UTF-8 kept as
-    `UNDECODED_BYTE`s so that only their lines are refused (`undecoded_problem`). A file that is
-    wholly in another encoding is refused: a UTF-16 one (byte-order mark, or NUL bytes all
-    through), or one where no line with accents is UTF-8 and at least half the lines are not."""
-    if content.startswith((b"\xff\xfe", b"\xfe\xff")) or content.count(b"\x00") * 4 > len(content):
-        raise not_utf8(1)
-    try:
-        return content.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        first_bad = content[: error.start].count(b"\n") + 1
-    text = content.decode("utf-8-sig", "surrogateescape")
-    lines = [line for line in text.split("\n") if line.strip()]
-    bad = sum(1 for line in lines if UNDECODED_BYTE.search(line))
-    good_with_accents = any(
-        not line.isascii() and not UNDECODED_BYTE.search(line) for line in lines
-    )
-    if not good_with_accents and bad * 2 >= len(lines):
-        raise not_utf8(first_bad)
-    return text
-
-
-def undecoded_problem(text: str) -> str:
-    """Why a line holding bytes that are not UTF-8 is refused; "" when it holds none."""
-    if not UNDECODED_BYTE.search(text):
-        return ""
-    return _(
-        "Không phải văn bản UTF-8: dòng này có byte của một bảng mã khác (ví dụ Windows-1252). "
-        "Hãy lưu lại tệp với bảng mã UTF-8 rồi nhập lại; các văn bản đã nhập sẽ không bị lưu hai "
-        "lần."
-    )
-
-
 def read_news(content: bytes, filename: str = "") -> ParsedFile:
     """One article: `date YYYY-MM`, the body, the author in capitals on the last line. A file
     that breaks the format is one refused item, so a directory's other files still go in."""
@@ -230,7 +176,7 @@ def read_news(content: bytes, filename: str = "") -> ParsedFile:
 
 def news_item(content: bytes, filename: str) -> Item:
     try:
-        text = decode(content)
+        text = decode_whole(content)
     except Refused as refusal:
         return Item(1, {}, filename, refusal.message)
     lines = [line.strip() for line in plain_text(text).split("\n")]

@@ -182,6 +182,27 @@ def test_line_numbers_are_those_of_the_file_when_a_cell_spans_lines(demo):
     assert created_cases(report)[0].description == "Dòng một\nDòng hai\nDòng ba"
 
 
+# "Café" as older software writes it: Windows-1252, not UTF-8.
+UTF8_CAFE, CP1252_CAFE = "Café".encode(), "Café".encode("cp1252")
+
+
+def test_a_row_in_another_encoding_is_refused_alone_and_the_others_are_imported(demo):
+    content = csv_bytes([row(), row(title="Quán Café lấn vỉa hè")])
+    report = import_file(officer(), content.replace(UTF8_CAFE, CP1252_CAFE), filename="a.csv")
+    assert outcomes(report) == [(2, "created"), (3, "failed")]
+    assert report.rows[1].reason.startswith("Không phải văn bản UTF-8: dòng này có byte")
+    assert Case.objects.count() == 1
+
+
+def test_a_jsonl_line_in_another_encoding_is_refused_alone(demo):
+    lines = [json.dumps(row(title=title), ensure_ascii=False) for title in ("Cống vỡ", "Café")]
+    content = "\n".join(lines).encode().replace(UTF8_CAFE, CP1252_CAFE)
+    report = import_file(officer(), content, filename="tron.jsonl")
+    assert outcomes(report) == [(1, "created"), (2, "failed")]
+    assert "UTF-8" in report.rows[1].reason
+    assert Case.objects.count() == 1
+
+
 def test_a_file_that_cannot_be_read_is_refused_whole(demo):
     cases = [
         (b"kind,title\nfeedback,x\n", "missing_columns", "thiếu cột: channel, category"),
@@ -688,3 +709,23 @@ def test_officer_forms_refuse_a_people_count_over_the_limit(client_for):
     assert "Số người cùng nêu nhiều nhất là 100000" in response.content.decode()
     case.refresh_from_db()
     assert case.people_count == 100_000
+
+
+def test_a_broken_escape_in_a_jsonl_line_is_refused_alone(demo):
+    """JSON may spell half of an emoji ("\\ud83d" without its other half): no database can
+    store it, so its row fails and the others are imported."""
+    lines = [json.dumps(row(title=title)) for title in ("Cống vỡ", "Ngập \ud83d nặng")]
+    report = import_file(officer(), "\n".join(lines).encode(), filename="nua-emoji.jsonl")
+    assert outcomes(report) == [(1, "created"), (2, "failed")]
+    assert report.rows[1].reason.startswith(
+        "Cột title có mã \\ud83d ở ký tự thứ 6: đó là nửa của một cặp mã UTF-16"
+    )
+    assert Case.objects.count() == 1
+
+
+def test_control_characters_pasted_into_a_cell_are_dropped_as_on_the_form(demo):
+    content = csv_bytes([row(title="Cống\x00 vỡ\x1b", description="Nước\x07 tràn\r\nra đường")])
+    report = import_file(officer(), content, filename="ky-tu-dieu-khien.csv")
+    assert outcomes(report) == [(2, "created")]
+    case = created_cases(report)[0]
+    assert (case.title, case.description) == ("Cống vỡ", "Nước tràn\nra đường")
