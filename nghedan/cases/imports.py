@@ -48,7 +48,7 @@ from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.folding import folded
 from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
-from nghedan.lib.text_files import SURROGATE, decode_lines, undecoded_problem
+from nghedan.lib.text_files import decode_lines, half_pair_problem, undecoded_problem
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
@@ -480,13 +480,8 @@ def submission(values: Mapping[str, Any], lookups: Lookups) -> tuple[dict, date 
     file says; RowProblem when the row is wrong."""
     row = {name: text(values.get(name)) for name in COLUMNS}
     for name, value in row.items():
-        if broken := SURROGATE.search(value):
-            raise RowProblem(
-                _("Cột %(column)s có mã \\u%(code)04x ở ký tự thứ %(position)s: đó là nửa của một "
-                  "cặp mã UTF-16 (thường là một biểu tượng cảm xúc bị cắt đôi), không thành chữ. "
-                  "Hãy xóa mã đó hoặc viết đủ cả cặp.")
-                % {"column": name, "code": ord(broken[0]), "position": broken.start() + 1}
-            )  # fmt: skip
+        if problem := half_pair_problem(value, _("Cột %(column)s") % {"column": name}):
+            raise RowProblem(problem)
     row["submitter_phone"] = read_phone(values.get("submitter_phone"))
     for name, limit in MAX_LENGTHS.items():
         if len(row[name]) > limit:

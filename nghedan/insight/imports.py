@@ -36,7 +36,12 @@ from django.utils.translation import gettext as _
 from nghedan.insight.models import Text
 from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
-from nghedan.lib.text_files import SURROGATE, decode_lines, decode_whole, undecoded_problem
+from nghedan.lib.text_files import (
+    decode_lines,
+    decode_whole,
+    half_pair_problem,
+    undecoded_problem,
+)
 
 FORMATS = ("news", "jsonl", "csv", "rss")
 EXTENSIONS = {
@@ -557,13 +562,8 @@ def value(item: Item, name: str) -> str:
             % {"field": name}
         )
     text = str(raw)
-    if broken := SURROGATE.search(text):
-        raise ItemProblem(
-            _("Trường “%(field)s” có mã \\u%(code)04x ở ký tự thứ %(position)s: đó là nửa của một "
-              "cặp mã UTF-16 (thường là một biểu tượng cảm xúc bị cắt đôi), không thành chữ. Hãy "
-              "xóa mã đó hoặc viết đủ cả cặp rồi nhập lại dòng này.")
-            % {"field": name, "code": ord(broken[0]), "position": broken.start() + 1}
-        )  # fmt: skip
+    if problem := half_pair_problem(text, _("Trường “%(field)s”") % {"field": name}):
+        raise ItemProblem(problem)
     return text
 
 

@@ -62,3 +62,16 @@ def undecoded_problem(text: str) -> str:
         "Không phải văn bản UTF-8: dòng này có byte của một bảng mã khác (ví dụ Windows-1252). "
         "Hãy lưu lại tệp với bảng mã UTF-8 rồi nhập lại dòng này."
     )
+
+
+def half_pair_problem(text: str, place: str) -> str:
+    """Why a value holding half of a UTF-16 pair (JSON's "\\ud83d" without its other half)
+    cannot be stored; "" when it holds none. `place` names the value: “Cột title”."""
+    broken = SURROGATE.search(text)
+    if broken is None:
+        return ""
+    return _(
+        "%(place)s có mã \\u%(code)04x ở ký tự thứ %(position)s: đó là nửa của một cặp mã UTF-16 "
+        "(thường là một biểu tượng cảm xúc bị cắt đôi), không thành chữ. Hãy xóa mã đó hoặc viết "
+        "đủ cả cặp rồi nhập lại dòng này."
+    ) % {"place": place, "code": ord(broken[0]), "position": broken.start() + 1}
