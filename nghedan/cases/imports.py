@@ -48,7 +48,12 @@ from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
 from nghedan.lib.folding import folded
 from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
-from nghedan.lib.text_files import decode_lines, half_pair_problem, undecoded_problem
+from nghedan.lib.text_files import (
+    decode_lines,
+    half_pair_problem,
+    read_csv_cells_up_to,
+    undecoded_problem,
+)
 from nghedan.people.models import Organization
 from nghedan.places import gazetteer
 from nghedan.places.models import Commune
@@ -253,6 +258,7 @@ def read_csv(content: bytes) -> ParsedFile:
     text = decode_lines(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
+    read_csv_cells_up_to(len(content))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = next(reader, None)

@@ -40,6 +40,7 @@ from nghedan.lib.text_files import (
     decode_lines,
     decode_whole,
     half_pair_problem,
+    read_csv_cells_up_to,
     undecoded_problem,
 )
 
@@ -311,9 +312,7 @@ def read_csv(content: bytes, filename: str = "") -> ParsedFile:
     text = decode_lines(content)
     first_line = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first_line.count)
-    # Python's default (131,072 characters a cell) is below what a text may hold: every cell
-    # is read whole and an over-long text refused on its own line (`draft_of`).
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_FILE_BYTES))
+    read_csv_cells_up_to(MAX_FILE_BYTES)  # an over-long text is refused on its line (`draft_of`)
     lines = RecordingLines(text)
     reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:

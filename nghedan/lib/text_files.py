@@ -2,6 +2,7 @@
 in another encoding are refused on their own, with their line numbers, and the rest is read.
 Shared by the case import and the texts import."""
 
+import csv
 import re
 
 from django.utils.translation import gettext as _
@@ -13,6 +14,13 @@ UNDECODED_BYTE = re.compile("[\udc80-\udcff]")
 # Any UTF-16 surrogate: in text it is either an undecoded byte or half of a broken pair (a JSON
 # "\ud83d" without its other half); neither can be stored.
 SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def read_csv_cells_up_to(size: int) -> None:
+    """Python's csv refuses a cell over 131,072 characters and so the whole file after it; a
+    cell as long as the file (`size`) is read instead, and refused on its own row by the
+    importer's length checks. The limit is the whole process's: raised here, never lowered."""
+    csv.field_size_limit(max(csv.field_size_limit(), size))
 
 
 def not_utf8(line: int) -> Refused:
