@@ -393,10 +393,12 @@ def not_xlsx() -> Refused:
 
 def read_jsonl(content: bytes) -> ParsedFile:
     """One JSON object a line; blank lines are skipped but counted, so line numbers are those
-    an editor shows."""
+    an editor shows. Lines end at "\n" only (a "\r" before it is dropped): U+2028, U+0085 and
+    the like are characters inside a line, as JSON has them."""
     rows: list[SourceRow] = []
     keys: set[str] = set()
-    for line, raw in enumerate(decode_lines(content).splitlines(), start=1):
+    for line, raw in enumerate(decode_lines(content).split("\n"), start=1):
+        raw = raw.removesuffix("\r")
         if not raw.strip():
             continue
         if problem := undecoded_problem(raw):

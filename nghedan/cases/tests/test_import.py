@@ -745,3 +745,12 @@ def test_a_cell_longer_than_the_csv_default_does_not_stop_the_file(demo, csv_def
     report = import_file(officer(), content, filename="thu-dai.csv")
     assert outcomes(report) == [(2, "created"), (3, "created"), (4, "created")]
     assert created_cases(report)[1].description == letter.strip()
+
+
+def test_a_jsonl_value_may_hold_a_line_separator_character(demo):
+    """JSON lets U+2028 and U+0085 stand in a string as they are: they do not end the line."""
+    description = "Nước ngập\u2028cả hẻm\u0085từ sáng."
+    lines = [json.dumps(row(description=description), ensure_ascii=False), json.dumps(row())]
+    report = import_file(officer(), "\r\n".join(lines).encode(), filename="dong.jsonl")
+    assert outcomes(report) == [(1, "created"), (2, "created")]
+    assert created_cases(report)[0].description.startswith("Nước ngập\u2028cả hẻm")
