@@ -486,6 +486,12 @@ def choice_names(choices: type[models.TextChoices]) -> dict[str, str]:
 def submission(values: Mapping[str, Any], lookups: Lookups) -> tuple[dict, date | None]:
     """The arguments of `do_submit_case` for one row, and the day it was received if the
     file says; RowProblem when the row is wrong."""
+    for name in COLUMNS:
+        if isinstance(values.get(name), (dict, list)):
+            raise RowProblem(
+                _("Cột %(column)s phải là chữ hoặc số, không phải danh sách hay đối tượng JSON.")
+                % {"column": name}
+            )
     row = {name: text(values.get(name)) for name in COLUMNS}
     for name, value in row.items():
         if problem := half_pair_problem(value, _("Cột %(column)s") % {"column": name}):

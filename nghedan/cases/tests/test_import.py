@@ -754,3 +754,14 @@ def test_a_jsonl_value_may_hold_a_line_separator_character(demo):
     report = import_file(officer(), "\r\n".join(lines).encode(), filename="dong.jsonl")
     assert outcomes(report) == [(1, "created"), (2, "created")]
     assert created_cases(report)[0].description.startswith("Nước ngập\u2028cả hẻm")
+
+
+def test_a_jsonl_value_that_is_a_list_or_an_object_fails_its_row(demo):
+    lines = [json.dumps(row(title=["Cống", "vỡ"])), json.dumps(row(address={"ward": "Sài Gòn"})),
+             json.dumps(row())]  # fmt: skip
+    report = import_file(officer(), "\n".join(lines).encode(), filename="kieu-sai.jsonl")
+    assert outcomes(report) == [(1, "failed"), (2, "failed"), (3, "created")]
+    assert report.rows[0].reason == (
+        "Cột title phải là chữ hoặc số, không phải danh sách hay đối tượng JSON."
+    )
+    assert "Cột address" in report.rows[1].reason
