@@ -39,9 +39,10 @@ OPEN = (Status.RECEIVED, Status.CLASSIFIED, Status.ACCEPTED, Status.VERIFYING)
 IDENTITY_REQUIRED = (Kind.COMPLAINT, Kind.DENUNCIATION)
 HANDLING_ROLES = (Role.RECEPTION, Role.HANDLER, Role.LEADER)
 IN_TURN = "giao việc lần lượt"  # the actor the audit log names for automatic assignments
-# The audit log names officials by their accounts. A case's own sender is named by the case
-# alone, which forgets them if the case becomes a denunciation (Luật Tố cáo 2018, Điều 47):
-# an entry in the chained log could never be taken back.
+# The audit log names officials by their accounts. A case's own sender (signed in, or giving
+# their contact on the tracking page) is "người gửi": the case alone names them, and forgets
+# them if it becomes a denunciation (Luật Tố cáo 2018, Điều 47), while an entry in the chained
+# log could never be taken back.
 SENDER = "người gửi"
 # Luật Tố cáo 2018, Điều 22: a denunciation is made by a letter or in person. One made any
 # other way is not processed as a denunciation but kept as information (Điều 25).
@@ -613,5 +614,5 @@ def do_rate(case: Case, *, score: int, resolved: bool, comment: str = "") -> Rat
     if not created:
         raise Refused("rated_before", _("Vụ việc này đã được đánh giá."))
     _event(case, None, "rated")
-    record(None, "case.rate", case, score=score, resolved=resolved)
+    record(SENDER, "case.rate", case, score=score, resolved=resolved)  # who gave their contact
     return rating

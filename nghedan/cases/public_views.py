@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from nghedan.cases.access import cases_sent_by, get_public_case
-from nghedan.cases.actions import do_rate, do_reopen, reopen_until
+from nghedan.cases.actions import SENDER, do_rate, do_reopen, reopen_until
 from nghedan.cases.attachments import do_attach, do_submit_case_with_attachments
 from nghedan.cases.duplicates import already_sent
 from nghedan.cases.models import Case, CaseDeadline, Channel, Rating
@@ -370,7 +370,7 @@ def reopen(request, code: str):
     if not form.is_valid():
         return render_case(request, case, reopen_form=form, status=400)
     try:
-        do_reopen(None, case, form.cleaned_data["reason"])
+        do_reopen(SENDER, case, form.cleaned_data["reason"])  # the form checked their contact
     except Refused as refusal:
         form.show_refusal(refusal)
         return render_case(request, case, reopen_form=form, status=refusal.status)

@@ -19,8 +19,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nghedan.audit.models import AuditEntry
 from nghedan.cases import public_views
 from nghedan.cases.actions import (
+    SENDER,
     do_accept,
     do_classify,
     do_comment,
@@ -525,6 +527,7 @@ def test_rating_needs_the_phone_the_case_was_sent_with_and_happens_once(client, 
     assert done.status_code == 302
     rating = Rating.objects.get(case=case)
     assert (rating.score, rating.resolved, rating.comment) == (2, False, "Còn một cột chưa sáng.")
+    assert AuditEntry.objects.get(action="case.rate").actor_label == SENDER  # not "hệ thống"
 
     page = text(client.get(track_url(case)))
     assert "Ý kiến này đã được đánh giá: 2/5 sao" in page
@@ -615,6 +618,7 @@ def test_the_sender_may_ask_once_to_look_again(client, demo):
     assert response.status_code == 302
     case.refresh_from_db()
     assert (case.status, case.reopen_count) == ("verifying", 1)
+    assert AuditEntry.objects.get(action="case.reopen").actor_label == SENDER
     page = text(client.get(track_url(case)))
     assert "Người gửi đề nghị xem xét lại" in page
     assert "Đèn lại hư sau hai ngày." in page
