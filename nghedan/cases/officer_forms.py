@@ -28,7 +28,7 @@ from nghedan.cases.models import (
     RefusalReason,
     Stage,
 )
-from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
+from nghedan.cases.public_forms import PEOPLE_COUNT_MAX, TextField
 from nghedan.lib.folding import folded
 from nghedan.people.access import working_organizations
 from nghedan.people.models import Organization, User
@@ -565,17 +565,17 @@ class IntakeForm(forms.Form):
         empty_label=CHOOSE_LABEL,
         error_messages={"required": _("Hãy chọn lĩnh vực.")},
     )
-    title = forms.CharField(
+    title = TextField(
         label=_("Tóm tắt"),
         max_length=200,
         error_messages={"required": _("Hãy ghi tóm tắt vụ việc trong một câu.")},
     )
-    description = forms.CharField(
+    description = TextField(
         label=_("Nội dung"),
         widget=textarea(6),
         error_messages={"required": _("Hãy ghi nội dung người dân nêu.")},
     )
-    address = forms.CharField(
+    address = TextField(
         label=_("Địa chỉ nơi xảy ra"),
         max_length=gazetteer.MAX_ADDRESS_LENGTH,
         help_text=_("Tên cũ hay mới đều được, ví dụ: 12 Lê Lợi, P. Bến Nghé, Q.1, TP.HCM."),
@@ -601,7 +601,7 @@ class IntakeForm(forms.Form):
         empty_label=_("Theo quy tắc chuyển xử lý (mặc định)"),
         help_text=_("Chỉ chọn khi biết chắc cơ quan có thẩm quyền khác với mặc định."),
     )
-    submitter_name = forms.CharField(label=_("Họ và tên người gửi"), required=False, max_length=150)
+    submitter_name = TextField(label=_("Họ và tên người gửi"), required=False, max_length=150)
     submitter_phone = forms.CharField(
         label=_("Điện thoại"), required=False, max_length=20, widget=forms.TelInput
     )
@@ -610,7 +610,7 @@ class IntakeForm(forms.Form):
         required=False,
         error_messages={"invalid": _("Địa chỉ e-mail chưa đúng, ví dụ đúng: ten@example.vn.")},
     )
-    submitter_address = forms.CharField(label=_("Địa chỉ liên hệ"), required=False, max_length=300)
+    submitter_address = TextField(label=_("Địa chỉ liên hệ"), required=False, max_length=300)
     is_anonymous = forms.BooleanField(
         label=_("Người gửi không để lại danh tính (ẩn danh)"),
         required=False,

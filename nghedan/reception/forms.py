@@ -25,6 +25,7 @@ from nghedan.cases.officer_forms import (
     choice_field,
     textarea,
 )
+from nghedan.cases.public_forms import TextField
 from nghedan.people.access import working_organizations
 from nghedan.people.models import Membership, Organization, User
 from nghedan.reception.access import receiving_organizations
@@ -184,11 +185,11 @@ class VisitForm(forms.Form):
             "invalid_choice": _("Hãy chọn một kết quả trong danh sách."),
         },
     )  # fmt: skip
-    visitor_name = forms.CharField(label=_("Họ và tên"), required=False, max_length=150)
+    visitor_name = TextField(label=_("Họ và tên"), required=False, max_length=150)
     visitor_phone = forms.CharField(
         label=_("Điện thoại"), required=False, max_length=20, widget=forms.TelInput
     )
-    visitor_address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
+    visitor_address = TextField(label=_("Địa chỉ"), required=False, max_length=300)
     id_number = forms.CharField(
         label=_("Số căn cước"),
         required=False,
@@ -220,13 +221,13 @@ class VisitForm(forms.Form):
         empty_label=CHOOSE_LABEL,
         error_messages={"invalid_choice": _("Hãy chọn một lĩnh vực trong danh sách.")},
     )
-    title = forms.CharField(
+    title = TextField(
         label=_("Tóm tắt"),
         required=False,
         max_length=200,
         error_messages={"max_length": _("Tóm tắt dài tối đa %(limit_value)d ký tự.")},
     )
-    raised = forms.CharField(
+    raised = TextField(
         label=_("Nội dung người dân trình bày"), required=False, widget=textarea(5)
     )
     refusal = RefusalChoiceField(

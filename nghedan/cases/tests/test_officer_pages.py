@@ -6,6 +6,7 @@ reception officer of phường Bến Thành; an administrator; a citizen. Cases 
 same action the public form uses; only the overdue date is set by hand.
 """
 
+import unicodedata
 from datetime import timedelta
 from typing import Any
 
@@ -583,6 +584,24 @@ def test_an_officer_takes_in_a_call_from_the_hotline(client_for, demo):
     assert CaseEvent.objects.get(case=case, action="received").actor == user("tiepnhan.saigon")
     page = text(reception.get(response["Location"]))
     assert "Đường dây nóng" in page and case.code in page
+
+
+def test_text_pasted_into_the_intake_is_cleaned_as_on_the_public_form(client_for, demo):
+    """Decomposed letters are composed, control characters and invisible marks dropped, and a
+    title made only of zero-width spaces is missing."""
+    reception = client_for("tiepnhan.saigon")
+    blank = reception.post(reverse("cases:intake"), intake_data(title="\u200b\u200b"))
+    assert blank.status_code == 400
+    assert "Hãy ghi tóm tắt vụ việc trong một câu." in text(blank)
+    decomposed = unicodedata.normalize("NFD", "Cống thoát nước vỡ")
+    response = reception.post(reverse("cases:intake"), intake_data(
+        title=f"{decomposed}\u200b", description="Nước\x00 tràn\x1b ra đường.",
+        submitter_name="\u200bTrần Văn Gọi",
+    ))  # fmt: skip
+    assert response.status_code == 302
+    case = Case.objects.get()
+    assert (case.title, case.description) == ("Cống thoát nước vỡ", "Nước tràn ra đường.")
+    assert case.submitter_name == "Trần Văn Gọi"
 
 
 def test_an_ambiguous_address_offers_the_communes_to_choose(client_for, demo):

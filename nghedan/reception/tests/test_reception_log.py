@@ -8,6 +8,7 @@ chairman) of Ủy ban nhân dân phường Sài Gòn.
 """
 
 import re
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -153,6 +154,20 @@ def test_a_feedback_visit_becomes_a_case_in_the_wards_queue(reception_officer, s
     assert f'href="{reverse("cases:case", args=[case.pk])}"' in page
     assert case.code in page and VISITOR["visitor_name"] in page
     assert "Cống trước nhà bị nghẹt" in page
+
+
+def test_what_the_officer_types_is_cleaned_as_on_the_public_form(reception_officer, session):
+    blank = reception_officer.post(record_url(session), visit_data(title="\u200b \u200b"))
+    assert blank.status_code == 400
+    assert "Hãy ghi tóm tắt việc người dân nêu trong một câu." in text(blank)
+    assert not Visit.objects.exists()
+    decomposed = unicodedata.normalize("NFD", "Cống trước nhà bị nghẹt")
+    response = reception_officer.post(record_url(session), visit_data(
+        title=f"\u200b{decomposed}", raised="Nước\x00 tràn vào nhà.\x1b",
+    ))  # fmt: skip
+    assert response.status_code == 302
+    case = Visit.objects.get().case
+    assert (case.title, case.description) == ("Cống trước nhà bị nghẹt", "Nước tràn vào nhà.")
 
 
 def test_a_visit_logged_after_the_session_is_received_on_the_sessions_day(reception_officer, demo):
