@@ -19,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import AfterValidator, StringConstraints
+from pydantic import AfterValidator
 
 from nghedan.api.pagination import LimitOffset
-from nghedan.api.schemas import MAX_ID, InputSchema, RecordId
+from nghedan.api.schemas import AS_MEANT, MAX_ID, InputSchema, RecordId, text_limits
 from nghedan.cases import actions
 from nghedan.cases.access import (
     cases_for_user,
@@ -57,15 +57,12 @@ IntakeChannel = Literal[
 SHOWN_CANDIDATES = 10
 
 
-def _text(max_length: int, min_length: int = 1):
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
-
-Title = Annotated[str, _text(200)]
-LongText = Annotated[str, _text(10000)]
-OptionalText = Annotated[str, _text(2000, min_length=0)]
-Address = Annotated[str, _text(300, min_length=0)]
-CategoryCode = Annotated[str, _text(40)]
+Title = Annotated[str, text_limits(200), AS_MEANT]
+LongText = Annotated[str, text_limits(10000), AS_MEANT]
+OptionalText = Annotated[str, text_limits(2000, min_length=0), AS_MEANT]
+Address = Annotated[str, text_limits(300, min_length=0), AS_MEANT]
+CategoryCode = Annotated[str, text_limits(40), AS_MEANT]
 
 
 def _place_code(value: str) -> str:
@@ -95,10 +92,10 @@ def _email(value: str) -> str:
     return value
 
 
-PlaceCode = Annotated[str, _text(5), AfterValidator(_place_code)]
-Name = Annotated[str, _text(150, min_length=0)]
-Phone = Annotated[str, _text(20, min_length=0), AfterValidator(_phone)]
-Email = Annotated[str, _text(254, min_length=0), AfterValidator(_email)]
+PlaceCode = Annotated[str, text_limits(5), AS_MEANT, AfterValidator(_place_code)]
+Name = Annotated[str, text_limits(150, min_length=0), AS_MEANT]
+Phone = Annotated[str, text_limits(20, min_length=0), AS_MEANT, AfterValidator(_phone)]
+Email = Annotated[str, text_limits(254, min_length=0), AS_MEANT, AfterValidator(_email)]
 ReceivedOn = Annotated[date, AfterValidator(_not_in_future)]
 
 
@@ -139,7 +136,9 @@ class ClassifyIn(InputSchema):
 
 
 class RefuseIn(InputSchema):
-    reason: Annotated[str, _text(60)] = Field(description="Mã lý do không thụ lý theo luật.")
+    reason: Annotated[str, text_limits(60), AS_MEANT] = Field(
+        description="Mã lý do không thụ lý theo luật."
+    )
     note: OptionalText = ""
 
 
@@ -158,13 +157,13 @@ class AssignIn(InputSchema):
 
 class ResolveIn(InputSchema):
     answer: LongText
-    published_answer: Annotated[str, _text(10000, min_length=0)] = Field(
+    published_answer: Annotated[str, text_limits(10000, min_length=0), AS_MEANT] = Field(
         "", description="Nội dung công khai; bỏ trống thì dùng nội dung trả lời."
     )
 
 
 class ReasonIn(InputSchema):
-    reason: Annotated[str, _text(2000)]
+    reason: Annotated[str, text_limits(2000), AS_MEANT]
 
 
 class ExtendIn(ReasonIn):
@@ -182,7 +181,7 @@ class WithdrawIn(InputSchema):
 
 
 class CommentIn(InputSchema):
-    note: Annotated[str, _text(5000)]
+    note: Annotated[str, text_limits(5000), AS_MEANT]
 
 
 # Output

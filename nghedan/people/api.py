@@ -15,12 +15,12 @@ from django.db import transaction
 from django.db.models import Prefetch
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
-from pydantic import AfterValidator, StringConstraints, field_validator
+from pydantic import AfterValidator, field_validator
 
 from nghedan.api.auth import session_auth
 from nghedan.api.idempotency import secret_response
 from nghedan.api.pagination import LimitOffset
-from nghedan.api.schemas import MAX_ID, InputSchema, RecordId
+from nghedan.api.schemas import AS_MEANT, MAX_ID, InputSchema, RecordId, text_limits
 from nghedan.lib.refusal import Refused
 from nghedan.people import actions
 from nghedan.people.access import (
@@ -80,19 +80,16 @@ def _phone(value: str) -> str:
     return value
 
 
-def _text(max_length: int, min_length: int = 1):
-    return StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
 
-
-OrganizationName = Annotated[str, _text(200)]
-OrganizationCode = Annotated[str, _text(80), AfterValidator(_slug)]
-PlaceCode = Annotated[str, _text(5)]
-FullName = Annotated[str, _text(150)]
-Username = Annotated[str, _text(150), AfterValidator(_username)]
-Email = Annotated[str, _text(254, min_length=0), AfterValidator(_email)]
-Phone = Annotated[str, _text(20, min_length=0), AfterValidator(_phone)]
-Title = Annotated[str, _text(150, min_length=0)]
-TokenName = Annotated[str, _text(100)]
+OrganizationName = Annotated[str, text_limits(200), AS_MEANT]
+OrganizationCode = Annotated[str, text_limits(80), AS_MEANT, AfterValidator(_slug)]
+PlaceCode = Annotated[str, text_limits(5), AS_MEANT]
+FullName = Annotated[str, text_limits(150), AS_MEANT]
+Username = Annotated[str, text_limits(150), AS_MEANT, AfterValidator(_username)]
+Email = Annotated[str, text_limits(254, min_length=0), AS_MEANT, AfterValidator(_email)]
+Phone = Annotated[str, text_limits(20, min_length=0), AS_MEANT, AfterValidator(_phone)]
+Title = Annotated[str, text_limits(150, min_length=0), AS_MEANT]
+TokenName = Annotated[str, text_limits(100), AS_MEANT]
 
 
 class OrganizationCreate(InputSchema):

@@ -1,6 +1,7 @@
 """The cases API: who sees and acts on which case, staff intake, every step, and a denouncer's
 identity that never leaves the sealed store."""
 
+import unicodedata
 from datetime import timedelta
 
 import pytest
@@ -229,6 +230,24 @@ def test_bad_input_is_named_field_by_field_and_nothing_is_created(client_for):
     assert fields["submitter_email"] == ["Địa chỉ e-mail chưa đúng, ví dụ đúng: ten@example.vn."]
     assert fields["extra"][0].startswith("Trường này không được chấp nhận")
     assert Case.objects.count() == before
+
+
+def test_text_is_read_as_the_pages_read_it(client_for):
+    """Composed letters, no control characters (PostgreSQL refuses NUL: it was a 500) and no
+    invisible marks, so that a title of zero-width spaces is missing, as on the forms."""
+    officer = client_for("tiepnhan.saigon")
+    blank = post(officer, CASES, new_case(title="\u200b\u200b"))
+    assert blank.status_code == 422
+    assert blank.json()["fields"]["title"] == ["Trường này không được để trống."]
+    decomposed = unicodedata.normalize("NFD", "Cống vỡ")
+    response = post(officer, CASES, new_case(
+        title=f"{decomposed}\x00", description="Nước\x1b tràn\u200b ra đường.",
+        submitter_name="\u200bNguyễn Văn An",
+    ))  # fmt: skip
+    assert response.status_code == 201
+    case = Case.objects.get(pk=response.json()["id"])
+    assert (case.title, case.description) == ("Cống vỡ", "Nước tràn ra đường.")
+    assert case.submitter_name == "Nguyễn Văn An"
 
 
 def test_an_unknown_category_or_a_missing_identity_is_refused(client_for):
