@@ -57,7 +57,6 @@ IntakeChannel = Literal[
 SHOWN_CANDIDATES = 10
 
 
-
 Title = Annotated[str, text_limits(200), AS_MEANT]
 LongText = Annotated[str, text_limits(10000), AS_MEANT]
 OptionalText = Annotated[str, text_limits(2000, min_length=0), AS_MEANT]

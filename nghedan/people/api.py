@@ -80,7 +80,6 @@ def _phone(value: str) -> str:
     return value
 
 
-
 OrganizationName = Annotated[str, text_limits(200), AS_MEANT]
 OrganizationCode = Annotated[str, text_limits(80), AS_MEANT, AfterValidator(_slug)]
 PlaceCode = Annotated[str, text_limits(5), AS_MEANT]

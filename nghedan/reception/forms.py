@@ -227,9 +227,7 @@ class VisitForm(forms.Form):
         max_length=200,
         error_messages={"max_length": _("Tóm tắt dài tối đa %(limit_value)d ký tự.")},
     )
-    raised = TextField(
-        label=_("Nội dung người dân trình bày"), required=False, widget=textarea(5)
-    )
+    raised = TextField(label=_("Nội dung người dân trình bày"), required=False, widget=textarea(5))
     refusal = RefusalChoiceField(
         label=_("Lý do từ chối tiếp"),
         required=False,
