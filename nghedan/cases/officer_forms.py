@@ -333,7 +333,7 @@ class ClassifyForm(CaseActionForm):
         help_text=_("Mức độ quyết định thời hạn giải quyết và số lần được gia hạn."),
     )
     people_count = people_count_field()
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Lý do phân loại lại"),
         required=False,
         widget=textarea(2),
@@ -372,7 +372,7 @@ class RefuseForm(CaseActionForm):
             ),
         },
     )
-    note = forms.CharField(label=_("Ghi chú thêm"), required=False, widget=textarea(2))
+    note = TextField(label=_("Ghi chú thêm"), required=False, widget=textarea(2))
 
     def __init__(self, case: Case, *args, **kwargs):
         super().__init__(case, *args, **kwargs)
@@ -394,7 +394,7 @@ class ForwardForm(CaseActionForm):
             "invalid_choice": _("Hãy chọn một cơ quan đang hoạt động trong danh sách."),
         },
     )
-    note = forms.CharField(label=_("Ghi chú cho cơ quan nhận"), required=False, widget=textarea(2))
+    note = TextField(label=_("Ghi chú cho cơ quan nhận"), required=False, widget=textarea(2))
 
     def __init__(self, case: Case, *args, search: str = "", **kwargs):
         super().__init__(case, *args, **kwargs)
@@ -432,13 +432,13 @@ class AssignForm(CaseActionForm):
 
 
 class ResolveForm(CaseActionForm):
-    answer = forms.CharField(
+    answer = TextField(
         label=_("Kết quả giải quyết, trả lời"),
         widget=textarea(5),
         help_text=_("Lưu trong hồ sơ, gửi người có đơn; không công khai."),
         error_messages={"required": _("Hãy ghi kết quả giải quyết, trả lời.")},
     )
-    published_answer = forms.CharField(
+    published_answer = TextField(
         label=_("Nội dung công khai"),
         required=False,
         widget=textarea(4),
@@ -501,7 +501,7 @@ class AttachFilesForm(CaseActionForm):
 class ReasonForm(CaseActionForm):
     """Extend the deadline or record a withdrawal: both need a written reason."""
 
-    reason = forms.CharField(
+    reason = TextField(
         label=_("Lý do"), widget=textarea(2), error_messages={"required": REQUIRED_REASON}
     )
 
@@ -530,7 +530,7 @@ def extensions_so_far(case: Case) -> int | None:
 
 
 class CommentForm(CaseActionForm):
-    note = forms.CharField(
+    note = TextField(
         label=_("Ý kiến"),
         widget=textarea(3),
         help_text=_("Ghi vào diễn biến của vụ việc; người dân không thấy."),

@@ -124,7 +124,7 @@ class OpenReceptionForm(forms.Form):
             "invalid_choice": _("Hãy chọn một hình thức trong danh sách."),
         },
     )
-    place = forms.CharField(
+    place = TextField(
         label=_("Địa điểm"),
         max_length=300,
         help_text=_("Ví dụ: Phòng tiếp công dân, trụ sở Ủy ban nhân dân phường."),
@@ -147,7 +147,7 @@ class OpenReceptionForm(forms.Form):
         widget=OfficerList,
         error_messages={"invalid_choice": _("Hãy chọn cán bộ trong danh sách.")},
     )
-    note = forms.CharField(label=_("Ghi chú"), required=False, widget=textarea(2))
+    note = TextField(label=_("Ghi chú"), required=False, widget=textarea(2))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -237,7 +237,7 @@ class VisitForm(forms.Form):
                     "đứng đầu ra thông báo từ chối tiếp."),
         error_messages={"invalid_choice": _("Hãy chọn một lý do trong danh sách.")},
     )  # fmt: skip
-    note = forms.CharField(
+    note = TextField(
         label=_("Nội dung hướng dẫn, ghi chú"),
         required=False,
         widget=textarea(3),

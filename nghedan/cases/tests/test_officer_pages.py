@@ -285,9 +285,12 @@ def test_a_denunciation_is_extended_within_the_laws_limit(handler, demo, conditi
     assert CaseDeadline.objects.get(pk=resolve.pk).due_on == resolve_after.due_on
 
 
-def test_an_extension_needs_a_reason(handler, demo):
+@pytest.mark.parametrize("blank", [" ", "\u200b\u200b", "\x00"])
+def test_an_extension_needs_a_reason(handler, demo, blank):
+    """Invisible marks and control characters are no reason (NUL had Django's English
+    message)."""
     case = accepted(denunciation(), condition="complex")
-    response = handler.post(case_url("case_extend", case), {"reason": " "})
+    response = handler.post(case_url("case_extend", case), {"reason": blank})
     assert response.status_code == 400
     assert "Hãy ghi lý do." in text(response)
     assert CaseDeadline.objects.get(case=case, stage=Stage.RESOLVE).extensions == 0
