@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -432,7 +433,7 @@ def do_add_feed(actor, *, name: str, url: str, kind: str = Text.Kind.NEWS, allow
     name, url = name.strip(), url.strip()
     if not name or len(name) > MAX_FEED_NAME:
         raise Refused("bad_name", _("Hãy đặt tên cho nguồn tin (tối đa 150 ký tự)."), "name")
-    web = url.lower().startswith(("http://", "https://"))
+    web = _is_web_address(url)
     if not url or len(url) > MAX_FEED_URL or (not web and not allow_files):
         raise Refused(
             "bad_url",
@@ -453,6 +454,15 @@ def do_add_feed(actor, *, name: str, url: str, kind: str = Text.Kind.NEWS, allow
         )  # fmt: skip
         record(actor, "insight.feed_add", feed, url=url, kind=kind)
     return feed
+
+
+def _is_web_address(url: str) -> bool:
+    """http(s)://, then a name or a number that can be read ("http://[::1" cannot)."""
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return False
+    return url.lower().startswith(("http://", "https://")) and bool(host)
 
 
 @transaction.atomic

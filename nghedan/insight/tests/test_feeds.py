@@ -102,8 +102,10 @@ def test_an_inactive_feed_is_not_fetched():
 
 
 @pytest.mark.parametrize(
-    "url", ["file:///etc/passwd", "ftp://example.vn/rss", "/etc/passwd", "javascript:alert(1)"]
-)
+    "url",
+    ["file:///etc/passwd", "ftp://example.vn/rss", "/etc/passwd", "javascript:alert(1)",
+     "http://[::1", "https://"],
+)  # fmt: skip
 def test_only_web_addresses_may_be_added_from_a_page(url):
     with pytest.raises(Refused) as refused:
         add_feed(url=url)
