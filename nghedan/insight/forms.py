@@ -151,6 +151,11 @@ def labelled_as(field: str, label: str) -> Q:
     )
 
 
+def seen_value(labels: dict[str, str]) -> str:
+    """The `seen` field of a page showing `labels`, read back by `labels_shown`."""
+    return json.dumps(labels, sort_keys=True)
+
+
 def labels_shown(sent: str) -> dict[str, str]:
     """The labels a page showed, from its `seen` field ({field: label} in JSON)."""
     try:
@@ -175,7 +180,7 @@ class AnalystLabelForm(forms.Form):
 
     @classmethod
     def for_labels(cls, choices: dict[str, dict[str, str | Promise]], labels: dict[str, str]):
-        return cls(choices, initial={**labels, "seen": json.dumps(labels, sort_keys=True)})
+        return cls(choices, initial={**labels, "seen": seen_value(labels)})
 
     def __init__(self, choices: dict[str, dict[str, str | Promise]], *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -208,7 +213,7 @@ class AnalystLabelForm(forms.Form):
     def show_current(self, labels: dict[str, str]) -> None:
         """After a refusal for labels changed meanwhile: the choices stay as the analyst made
         them, and the next saving is checked against the labels stored now."""
-        self.data = {**self.data, "seen": json.dumps(labels, sort_keys=True)}
+        self.data = {**self.data, "seen": seen_value(labels)}
 
 
 class ImportForm(forms.Form):

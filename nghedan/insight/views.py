@@ -78,11 +78,16 @@ def category_names() -> dict[str, str]:
     return dict(Category.objects.values_list("code", "name"))
 
 
+def analyst_labels_of(text: Text) -> dict[str, str]:
+    """The analysts' labels of a text, by field (prefetched in the list)."""
+    return {label.field: label.label for label in text.analyst_labels.all()}
+
+
 def list_labels(text: Text, categories: dict[str, str]) -> tuple[dict[str, str], set[str]]:
     """The list's labels, an analyst's where one was given, else the engine's; and the fields
     an analyst labelled (marked on the page)."""
     annotation = getattr(text, "annotation", None)
-    by_analyst = {a.field: a.label for a in text.analyst_labels.all()}
+    by_analyst = analyst_labels_of(text)
     labels = {}
     for field in ("topic", "category", "sentiment"):
         code = by_analyst.get(field) or (getattr(annotation, field) if annotation else "")
@@ -155,7 +160,7 @@ def text(request, pk: int):
 
 def text_page(request, found: Text, label_form: AnalystLabelForm | None = None, status=200):
     annotation = Annotation.objects.filter(text=found).first()
-    analyst = {a.field: a.label for a in found.analyst_labels.all()}
+    analyst = analyst_labels_of(found)
     if label_form is None and access.may_label_texts(request.user):
         label_form = AnalystLabelForm.for_labels(labels_for(found), analyst)
     context = {
@@ -180,7 +185,7 @@ def label_text(request, pk: int):
         changed = do_label_text(request.user, found, form.chosen(), form.cleaned_data["seen"])
     except Refused as refusal:
         form.add_error(refusal.field, refusal.message)
-        form.show_current({a.field: a.label for a in found.analyst_labels.all()})
+        form.show_current(analyst_labels_of(found))
         return text_page(request, found, form, status=refusal.status)
     if changed:
         names = ", ".join(str(FIELD_TITLES[field]) for field in changed)
