@@ -38,7 +38,7 @@ DEMO_CASES = [
     (Kind.COMPLAINT, "land_housing", BINH_THANH, "letter",
      "Khiếu nại mức bồi thường khi thu hồi đất mở rộng hẻm",
      "Gia đình không đồng ý đơn giá bồi thường phần đất 12 m² bị thu hồi.",
-     "Huỳnh Văn Phúc", "0909777888", "accepted"),
+     "Huỳnh Văn Phúc", "0909777888", "complained_again"),
     (Kind.DENUNCIATION, "official_conduct", SAI_GON, "reception",
      "Tố cáo cán bộ nhận tiền khi hướng dẫn hồ sơ cấp phép xây dựng",
      "Người tố cáo cho biết đã bị yêu cầu đưa tiền để hồ sơ được giải quyết nhanh.",
@@ -66,6 +66,9 @@ DEMO_CASES = [
 ]  # fmt: skip
 
 STEPS = ["received", "classified", "accepted", "resolved"]
+# A second-instance complaint goes to the head of the body above the one that decided the first
+# (Luật Khiếu nại 2011, Điều 7): above a ward's People's Committee, the city's.
+CITY_GOVERNMENT = "hcm-ubnd"
 
 
 def _officer(case: Case) -> User:
@@ -100,6 +103,24 @@ def _advance(case: Case, goal: str) -> None:
             actions.do_resolve(officer, case, answer="Đơn vị đã kiểm tra và xử lý xong; "
                                "kết quả đã thông báo cho người dân.")  # fmt: skip
             actions.do_rate(case, score=4, resolved=True, comment="Cảm ơn phường đã xử lý.")
+    elif goal == "complained_again":
+        actions.do_accept(officer, case)
+        actions.do_resolve(officer, case, answer="Quyết định giải quyết khiếu nại lần đầu: giữ "
+                           "nguyên đơn giá bồi thường đã áp dụng.")  # fmt: skip
+        _complain_again(case)
+
+
+def _complain_again(first: Case) -> None:
+    """The complainant does not accept the ward's decision and writes to the city."""
+    actions.do_submit_case(
+        "dữ liệu mẫu", kind=Kind.COMPLAINT, channel="letter", category=first.category,
+        title="Khiếu nại lần hai về mức bồi thường thu hồi đất mở rộng hẻm",
+        description="Không đồng ý quyết định giải quyết khiếu nại lần đầu của Chủ tịch Ủy ban "
+                    "nhân dân phường; đề nghị Thành phố xem xét lại đơn giá bồi thường.",
+        commune=first.commune, submitter_name=first.submitter_name,
+        submitter_phone=first.submitter_phone, submitter_address=first.submitter_address,
+        first_instance=first, organization=Organization.objects.get(code=CITY_GOVERNMENT),
+    )  # fmt: skip
 
 
 @transaction.atomic
