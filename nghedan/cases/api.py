@@ -40,7 +40,7 @@ from nghedan.cases.models import (
     RefusalReason,
     is_phone,
 )
-from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
+from nghedan.cases.public_forms import COMMENT_MAX, CONTENT_MAX, NOTE_MAX, PEOPLE_COUNT_MAX
 from nghedan.lib.refusal import Refused
 from nghedan.people.models import Membership, Organization, User
 from nghedan.places import gazetteer
@@ -58,8 +58,8 @@ SHOWN_CANDIDATES = 10
 
 
 Title = Annotated[str, text_limits(200), AS_MEANT]
-LongText = Annotated[str, text_limits(10000), AS_MEANT]
-OptionalText = Annotated[str, text_limits(2000, min_length=0), AS_MEANT]
+LongText = Annotated[str, text_limits(CONTENT_MAX), AS_MEANT]
+OptionalText = Annotated[str, text_limits(NOTE_MAX, min_length=0), AS_MEANT]
 Address = Annotated[str, text_limits(300, min_length=0), AS_MEANT]
 CategoryCode = Annotated[str, text_limits(40), AS_MEANT]
 
@@ -156,13 +156,13 @@ class AssignIn(InputSchema):
 
 class ResolveIn(InputSchema):
     answer: LongText
-    published_answer: Annotated[str, text_limits(10000, min_length=0), AS_MEANT] = Field(
+    published_answer: Annotated[str, text_limits(CONTENT_MAX, min_length=0), AS_MEANT] = Field(
         "", description="Nội dung công khai; bỏ trống thì dùng nội dung trả lời."
     )
 
 
 class ReasonIn(InputSchema):
-    reason: Annotated[str, text_limits(2000), AS_MEANT]
+    reason: Annotated[str, text_limits(NOTE_MAX), AS_MEANT]
 
 
 class ExtendIn(ReasonIn):
@@ -180,7 +180,7 @@ class WithdrawIn(InputSchema):
 
 
 class CommentIn(InputSchema):
-    note: Annotated[str, text_limits(5000), AS_MEANT]
+    note: Annotated[str, text_limits(COMMENT_MAX), AS_MEANT]
 
 
 # Output

@@ -44,7 +44,7 @@ from nghedan.audit.models import AuditEntry
 from nghedan.cases.access import handled_organizations
 from nghedan.cases.actions import do_submit_case
 from nghedan.cases.models import Category, Channel, Kind
-from nghedan.cases.public_forms import PEOPLE_COUNT_MAX
+from nghedan.cases.public_forms import CONTENT_MAX, PEOPLE_COUNT_MAX
 from nghedan.lib.folding import folded
 from nghedan.lib.plain_text import plain_text
 from nghedan.lib.refusal import Refused
@@ -74,6 +74,7 @@ PLACE_COLUMNS = ("address", "commune_code")
 # its row rather than a database error.
 MAX_LENGTHS = {
     "title": 200,
+    "description": CONTENT_MAX,
     "address": gazetteer.MAX_ADDRESS_LENGTH,
     "submitter_name": 150,
     "submitter_phone": 20,

@@ -28,7 +28,13 @@ from nghedan.cases.models import (
     RefusalReason,
     Stage,
 )
-from nghedan.cases.public_forms import PEOPLE_COUNT_MAX, TextField
+from nghedan.cases.public_forms import (
+    COMMENT_MAX,
+    CONTENT_MAX,
+    NOTE_MAX,
+    PEOPLE_COUNT_MAX,
+    TextField,
+)
 from nghedan.lib.folding import folded
 from nghedan.people.access import working_organizations
 from nghedan.people.models import Organization, User
@@ -42,6 +48,8 @@ ANY_LABEL = _("Tất cả")
 ANY = [("", ANY_LABEL)]
 CHOOSE = [("", CHOOSE_LABEL)]
 REQUIRED_REASON = _("Hãy ghi lý do.")
+CONTENT_TOO_LONG = _("Nội dung dài tối đa %(limit_value)d ký tự (đang có %(show_value)d): hãy "
+                     "tóm tắt, và đính kèm bản chụp đơn cho phần còn lại.")  # fmt: skip
 
 # The kinds of organization a case is usually forwarded to; a search by name finds any other.
 FORWARD_KINDS = (
@@ -336,6 +344,7 @@ class ClassifyForm(CaseActionForm):
     reason = TextField(
         label=_("Lý do phân loại lại"),
         required=False,
+        max_length=NOTE_MAX,
         widget=textarea(2),
         help_text=_("Bắt buộc khi đổi loại hoặc lĩnh vực của vụ việc đã phân loại."),
     )
@@ -372,7 +381,9 @@ class RefuseForm(CaseActionForm):
             ),
         },
     )
-    note = TextField(label=_("Ghi chú thêm"), required=False, widget=textarea(2))
+    note = TextField(
+        label=_("Ghi chú thêm"), required=False, max_length=NOTE_MAX, widget=textarea(2)
+    )
 
     def __init__(self, case: Case, *args, **kwargs):
         super().__init__(case, *args, **kwargs)
@@ -394,7 +405,10 @@ class ForwardForm(CaseActionForm):
             "invalid_choice": _("Hãy chọn một cơ quan đang hoạt động trong danh sách."),
         },
     )
-    note = TextField(label=_("Ghi chú cho cơ quan nhận"), required=False, widget=textarea(2))
+    note = TextField(
+        label=_("Ghi chú cho cơ quan nhận"), required=False, max_length=NOTE_MAX,
+        widget=textarea(2),
+    )  # fmt: skip
 
     def __init__(self, case: Case, *args, search: str = "", **kwargs):
         super().__init__(case, *args, **kwargs)
@@ -434,6 +448,7 @@ class AssignForm(CaseActionForm):
 class ResolveForm(CaseActionForm):
     answer = TextField(
         label=_("Kết quả giải quyết, trả lời"),
+        max_length=CONTENT_MAX,
         widget=textarea(5),
         help_text=_("Lưu trong hồ sơ, gửi người có đơn; không công khai."),
         error_messages={"required": _("Hãy ghi kết quả giải quyết, trả lời.")},
@@ -441,6 +456,7 @@ class ResolveForm(CaseActionForm):
     published_answer = TextField(
         label=_("Nội dung công khai"),
         required=False,
+        max_length=CONTENT_MAX,
         widget=textarea(4),
         help_text=_(
             "Hiện trên trang tra cứu cho mọi người xem: không ghi họ tên, địa chỉ, số điện "
@@ -502,8 +518,9 @@ class ReasonForm(CaseActionForm):
     """Extend the deadline or record a withdrawal: both need a written reason."""
 
     reason = TextField(
-        label=_("Lý do"), widget=textarea(2), error_messages={"required": REQUIRED_REASON}
-    )
+        label=_("Lý do"), max_length=NOTE_MAX, widget=textarea(2),
+        error_messages={"required": REQUIRED_REASON},
+    )  # fmt: skip
 
 
 class ExtendForm(ReasonForm):
@@ -532,6 +549,7 @@ def extensions_so_far(case: Case) -> int | None:
 class CommentForm(CaseActionForm):
     note = TextField(
         label=_("Ý kiến"),
+        max_length=COMMENT_MAX,
         widget=textarea(3),
         help_text=_("Ghi vào diễn biến của vụ việc; người dân không thấy."),
         error_messages={"required": _("Hãy nhập nội dung ý kiến.")},
@@ -572,8 +590,12 @@ class IntakeForm(forms.Form):
     )
     description = TextField(
         label=_("Nội dung"),
+        max_length=CONTENT_MAX,
         widget=textarea(6),
-        error_messages={"required": _("Hãy ghi nội dung người dân nêu.")},
+        error_messages={
+            "required": _("Hãy ghi nội dung người dân nêu."),
+            "max_length": CONTENT_TOO_LONG,
+        },
     )
     address = TextField(
         label=_("Địa chỉ nơi xảy ra"),

@@ -22,7 +22,12 @@ from nghedan.places import gazetteer
 from nghedan.places.models import Commune
 
 DESCRIPTION_MAX = 5000
-NOTE_MAX = 2000
+NOTE_MAX = 2000  # a reason, a note: a paragraph
+# What officers and other systems enter, on the pages and in the JSON API alike: a petition's
+# content or an answer of about four typed pages (a longer letter is kept as its scan), and a
+# comment on the timeline.
+CONTENT_MAX = 10_000
+COMMENT_MAX = 5000
 PEOPLE_COUNT_MAX = 100_000
 # 1.000 or 10 000: Vietnamese writes thousands with a dot or a space.
 THOUSANDS = re.compile(r"\d{1,3}(?:[. ]\d{3})+")
@@ -96,9 +101,21 @@ class TextField(forms.CharField):
     marks, before it is required or measured, so that a zero-width space is not a title and a
     decomposed letter is not counted twice."""
 
+    default_error_messages = {
+        "max_length": _("Dài tối đa %(limit_value)d ký tự (đang có %(show_value)d): hãy rút gọn."),
+    }
+
     def to_python(self, value):
         text = super().to_python(value)
         return visible_text(text) if text else text
+
+    def widget_attrs(self, widget):
+        """No maxlength on a text area: a browser cuts a longer paste without a word, while the
+        form keeps all of it and says how much to shorten."""
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Textarea):
+            attrs.pop("maxlength", None)
+        return attrs
 
 
 class CountField(forms.IntegerField):

@@ -19,13 +19,14 @@ from nghedan.cases.officer_forms import (
     ANY_LABEL,
     CHOOSE,
     CHOOSE_LABEL,
+    CONTENT_TOO_LONG,
     ChoiceList,
     NamedChoiceField,
     PersonChoiceField,
     choice_field,
     textarea,
 )
-from nghedan.cases.public_forms import TextField
+from nghedan.cases.public_forms import CONTENT_MAX, NOTE_MAX, TextField
 from nghedan.people.access import working_organizations
 from nghedan.people.models import Membership, Organization, User
 from nghedan.reception.access import receiving_organizations
@@ -147,7 +148,7 @@ class OpenReceptionForm(forms.Form):
         widget=OfficerList,
         error_messages={"invalid_choice": _("Hãy chọn cán bộ trong danh sách.")},
     )
-    note = TextField(label=_("Ghi chú"), required=False, widget=textarea(2))
+    note = TextField(label=_("Ghi chú"), required=False, max_length=NOTE_MAX, widget=textarea(2))
 
     def __init__(self, user, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -227,7 +228,10 @@ class VisitForm(forms.Form):
         max_length=200,
         error_messages={"max_length": _("Tóm tắt dài tối đa %(limit_value)d ký tự.")},
     )
-    raised = TextField(label=_("Nội dung người dân trình bày"), required=False, widget=textarea(5))
+    raised = TextField(
+        label=_("Nội dung người dân trình bày"), required=False, max_length=CONTENT_MAX,
+        widget=textarea(5), error_messages={"max_length": CONTENT_TOO_LONG},
+    )  # fmt: skip
     refusal = RefusalChoiceField(
         label=_("Lý do từ chối tiếp"),
         required=False,
@@ -240,6 +244,7 @@ class VisitForm(forms.Form):
     note = TextField(
         label=_("Nội dung hướng dẫn, ghi chú"),
         required=False,
+        max_length=NOTE_MAX,
         widget=textarea(3),
         help_text=_("Bắt buộc khi chọn “Hướng dẫn”: đã hướng dẫn, giải thích gì, chỉ người dân "
                     "đến cơ quan nào."),

@@ -740,11 +740,20 @@ def csv_default_cell_limit():
 
 
 def test_a_cell_longer_than_the_csv_default_does_not_stop_the_file(demo, csv_default_cell_limit):
+    """It is read whole, and its row fails on the description's limit, as the API's would."""
     letter = "Thư trình bày dài của bà con khu phố về việc ngập nước. " * 3_000  # 171,000 chars
     content = csv_bytes([row(), row(title="Thư dài", description=letter), row(title="Cống vỡ")])
     report = import_file(officer(), content, filename="thu-dai.csv")
-    assert outcomes(report) == [(2, "created"), (3, "created"), (4, "created")]
-    assert created_cases(report)[1].description == letter.strip()
+    assert outcomes(report) == [(2, "created"), (3, "failed"), (4, "created")]
+    assert reason(report, 3) == (
+        f"Cột description dài tối đa 10000 ký tự (đang có {len(letter.strip())})."
+    )
+
+
+def test_a_description_of_four_typed_pages_is_imported(demo):
+    content = csv_bytes([row(description="x" * 10_000), row(description="x" * 10_001)])
+    report = import_file(officer(), content, filename="bon-trang.csv")
+    assert outcomes(report) == [(2, "created"), (3, "failed")]
 
 
 def test_a_jsonl_value_may_hold_a_line_separator_character(demo):

@@ -6,6 +6,7 @@ reception officer of phường Bến Thành; an administrator; a citizen. Cases 
 same action the public form uses; only the overdue date is set by hand.
 """
 
+import re
 import unicodedata
 from datetime import timedelta
 from typing import Any
@@ -654,6 +655,39 @@ def test_intake_checks_its_input_and_creates_nothing(client_for, demo):
     assert response.status_code == 400
     assert "phải ghi rõ họ tên và địa chỉ" in text(response)
     assert Case.objects.count() == before
+
+
+def test_intake_refuses_a_description_longer_than_four_pages(client_for, demo):
+    """The pages hold officers to the API's limits: a longer letter is kept as its scan."""
+    reception = client_for("tiepnhan.saigon")
+    form = reception.get(reverse("cases:intake")).content.decode()
+    assert re.search(r'<textarea name="description"[^>]*>', form)
+    assert not re.search(r'<textarea name="description"[^>]*maxlength', form)  # no cut paste
+    letter = "Ngập. " * 2000
+    response = reception.post(reverse("cases:intake"), intake_data(description=letter))
+    assert response.status_code == 400
+    assert "Nội dung dài tối đa 10000 ký tự (đang có 11999): hãy tóm tắt" in text(response)
+    assert letter.strip() in response.content.decode()  # kept, to be shortened
+    assert not Case.objects.exists()
+    whole = reception.post(reverse("cases:intake"), intake_data(description="x" * 10_000))
+    assert whole.status_code == 302
+
+
+def test_answers_reasons_and_comments_have_limits(client_for, handler, ward_case):
+    """Each says how long it may be, and nothing is stored."""
+    accepted(ward_case)
+    tries = [
+        (handler, "case_resolve", {"answer": "Đã xử lý. " * 1001}, "10000 ký tự (đang có 10009)"),
+        (handler, "case_withdraw", {"reason": "r" * 2001}, "2000 ký tự (đang có 2001)"),
+        (client_for("giamsat.mttq.saigon"), "case_comment", {"note": "ý " * 2501},
+         "5000 ký tự (đang có 5001)"),
+    ]  # fmt: skip
+    for browser, name, data, told in tries:
+        response = browser.post(case_url(name, ward_case), data)
+        assert response.status_code == 400, name
+        assert f"Dài tối đa {told}: hãy rút gọn." in text(response), name
+    assert status_of(ward_case) == Status.ACCEPTED
+    assert not CaseEvent.objects.filter(case=ward_case, action="comment").exists()
 
 
 def test_a_denunciation_taken_in_by_an_officer_is_sealed(client_for, demo):

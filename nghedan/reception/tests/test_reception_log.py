@@ -330,6 +330,11 @@ BAD_VISITS = [
     ({"outcome": "refused"}, {"refusal": "Hãy chọn lý do từ chối tiếp theo Luật Tiếp công dân"}),
     ({"outcome": ""}, {"outcome": "Hãy chọn kết quả tiếp."}),
     ({"category": "khong-co"}, {"category": "Hãy chọn một lĩnh vực trong danh sách."}),
+    (
+        {"raised": "Đất. " * 2001},
+        {"raised": "Nội dung dài tối đa 10000 ký tự (đang có 10004): hãy tóm tắt"},
+    ),
+    ({"note": "n" * 2001}, {"note": "Dài tối đa 2000 ký tự (đang có 2001): hãy rút gọn."}),
 ]
 
 
